@@ -1,0 +1,211 @@
+// Serves ensign.sync.v1.RuleSetService: each Watch stream gets the current rule set of every
+// namespace it subscribes to, then every new revision, coalesced under back-pressure (a slow
+// sidecar receives the latest revision, never a backlog of stale ones).
+import * as grpc from '@grpc/grpc-js';
+import {
+  ReviewTokenRequest,
+  ReviewTokenResponse,
+  RuleSetServiceService,
+  WatchRequest,
+} from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { Subscribe } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { RuleSetHub } from './rule-set-hub.ts';
+
+export interface SyncLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** Who is on the other end of a stream, and which namespaces it may watch. */
+export type SubscriberDecision =
+  | { readonly ok: true; readonly identity: string }
+  | { readonly ok: false; readonly code: grpc.status; readonly message: string };
+
+export interface SyncServerDeps {
+  readonly hub: RuleSetHub;
+  readonly logger: SyncLogger;
+  /** Authentication and authorisation of a subscription; the TLS/TokenReview check plugs in here. */
+  readonly authorize: (metadata: grpc.Metadata, subscribe: Subscribe) => Promise<SubscriberDecision>;
+  readonly now: () => number;
+  /** Called for every Ack with the time from publish to ack. */
+  readonly onAck?: (ack: { sidecarId: string; namespace: string; revision: string; lagMs: number }) => void;
+  readonly onStreamsChanged?: (open: number) => void;
+}
+
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const MAX_NAMESPACES = 256;
+
+/** The service definition with a pass-through response serializer: frames are encoded once in the hub. */
+const watchService = {
+  ...RuleSetServiceService,
+  watch: { ...RuleSetServiceService.watch, responseSerialize: (frame: Buffer): Buffer => frame },
+} as const;
+
+export function validateSubscribe(subscribe: Subscribe): string | undefined {
+  if (subscribe.namespaces.length === 0) return 'subscribe.namespaces must name at least one namespace';
+  if (subscribe.namespaces.length > MAX_NAMESPACES)
+    return `subscribe.namespaces has ${subscribe.namespaces.length} entries; at most ${MAX_NAMESPACES} are allowed`;
+  const bad = subscribe.namespaces.find((ns) => !NAMESPACE_NAME.test(ns));
+  if (bad !== undefined) return `subscribe.namespaces: "${bad}" is not a valid Kubernetes namespace name`;
+  return undefined;
+}
+
+export function addSyncService(server: grpc.Server, deps: SyncServerDeps): { openStreams: () => number } {
+  let open = 0;
+  const changed = (delta: number): void => {
+    open += delta;
+    deps.onStreamsChanged?.(open);
+  };
+  const watch = (call: grpc.ServerDuplexStream<WatchRequest, Buffer>): void => {
+    let session: WatchSession | undefined;
+    let closed = false;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      if (session !== undefined) changed(-1);
+      session?.close();
+    };
+    call.on('data', (request: WatchRequest) => {
+      const kind = request.kind;
+      if (kind?.$case === 'subscribe') {
+        if (session !== undefined) {
+          fail(call, grpc.status.INVALID_ARGUMENT, 'subscribe may be sent only once per stream');
+          return;
+        }
+        const problem = validateSubscribe(kind.value);
+        if (problem !== undefined) {
+          fail(call, grpc.status.INVALID_ARGUMENT, problem);
+          return;
+        }
+        session = new WatchSession(call, kind.value, deps);
+        changed(1);
+        void session.start().catch((error: unknown) => {
+          fail(call, grpc.status.INTERNAL, `watch failed: ${String(error)}`);
+        });
+      } else if (kind?.$case === 'ack') {
+        session?.ack(kind.value.namespace, kind.value.revision);
+      }
+    });
+    call.on('end', () => {
+      close();
+      call.end();
+    });
+    call.on('cancelled', close);
+    call.on('error', close);
+    call.on('close', close);
+  };
+  const reviewToken = (
+    _call: grpc.ServerUnaryCall<ReviewTokenRequest, ReviewTokenResponse>,
+    callback: grpc.sendUnaryData<ReviewTokenResponse>,
+  ): void => {
+    callback({
+      code: grpc.status.UNIMPLEMENTED,
+      details: 'ReviewToken needs the operator to run against a Kubernetes API server (--source=kubernetes)',
+    });
+  };
+  server.addService(watchService, { watch, reviewToken });
+  return { openStreams: () => open };
+}
+
+function fail(call: grpc.ServerDuplexStream<WatchRequest, Buffer>, code: grpc.status, details: string): void {
+  call.emit('error', { code, details });
+}
+
+class WatchSession {
+  readonly #call: grpc.ServerDuplexStream<WatchRequest, Buffer>;
+  readonly #subscribe: Subscribe;
+  readonly #deps: SyncServerDeps;
+  /** The revision the sidecar holds (reported, or the last one written to it), per namespace. */
+  readonly #sent = new Map<string, string>();
+  readonly #pending = new Set<string>();
+  readonly #unwatch: (() => void)[] = [];
+  #identity = '';
+  #blocked = false;
+  #closed = false;
+
+  constructor(
+    call: grpc.ServerDuplexStream<WatchRequest, Buffer>,
+    subscribe: Subscribe,
+    deps: SyncServerDeps,
+  ) {
+    this.#call = call;
+    this.#subscribe = subscribe;
+    this.#deps = deps;
+    for (const [ns, revision] of Object.entries(subscribe.knownRevisions)) this.#sent.set(ns, revision);
+  }
+
+  async start(): Promise<void> {
+    const decision = await this.#deps.authorize(this.#call.metadata, this.#subscribe);
+    if (this.#closed) return;
+    if (!decision.ok) {
+      this.#deps.logger.warn(
+        {
+          sidecar: this.#subscribe.sidecarId,
+          namespaces: this.#subscribe.namespaces,
+          reason: decision.message,
+        },
+        'sync subscription refused',
+      );
+      fail(this.#call, decision.code, decision.message);
+      return;
+    }
+    this.#identity = decision.identity;
+    // Headers go out at once so the sidecar knows it is connected even when nothing needs resending.
+    this.#call.sendMetadata(new grpc.Metadata());
+    this.#deps.logger.info(
+      {
+        sidecar: this.#subscribe.sidecarId,
+        identity: this.#identity,
+        namespaces: this.#subscribe.namespaces,
+      },
+      'sidecar subscribed',
+    );
+    for (const namespace of this.#subscribe.namespaces) {
+      this.#unwatch.push(this.#deps.hub.watch(namespace, () => this.#enqueue(namespace)));
+      this.#pending.add(namespace);
+    }
+    this.#flush();
+  }
+
+  ack(namespace: string, revision: string): void {
+    const published = this.#deps.hub.get(namespace);
+    if (published?.ruleSet.revision !== revision) return;
+    const lagMs = this.#deps.now() - published.publishedAt;
+    this.#deps.onAck?.({ sidecarId: this.#subscribe.sidecarId, namespace, revision, lagMs });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const unwatch of this.#unwatch) unwatch();
+    this.#unwatch.length = 0;
+  }
+
+  #enqueue(namespace: string): void {
+    this.#pending.add(namespace);
+    this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#blocked || this.#closed) return;
+    for (const namespace of [...this.#pending]) {
+      const published = this.#deps.hub.get(namespace);
+      if (published === undefined) continue; // not compiled yet; the hub will call back
+      this.#pending.delete(namespace);
+      if (this.#sent.get(namespace) === published.ruleSet.revision) continue;
+      this.#sent.set(namespace, published.ruleSet.revision);
+      this.#deps.logger.debug(
+        { sidecar: this.#subscribe.sidecarId, namespace, revision: published.ruleSet.revision },
+        'rule set sent',
+      );
+      if (!this.#call.write(published.frame)) {
+        this.#blocked = true;
+        this.#call.once('drain', () => {
+          this.#blocked = false;
+          this.#flush();
+        });
+        return;
+      }
+    }
+  }
+}

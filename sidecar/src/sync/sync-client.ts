@@ -1,0 +1,181 @@
+// Keeps the sidecar's store in step with the operator: one Watch stream, reopened with jittered
+// backoff whenever it ends. Every applied rule set is saved to disk and acknowledged; one that fails
+// to index is logged and not acknowledged, and the last good one keeps serving.
+import * as grpc from '@grpc/grpc-js';
+import { RuleSetServiceService, WatchRequest } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { RuleSet, WatchResponse } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { RuleSetStore } from '../store/rule-set-store.ts';
+import { backoffDelay } from './backoff.ts';
+import type { BackoffOptions } from './backoff.ts';
+
+export type SyncState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
+
+export interface SyncClientLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SyncClientDeps {
+  readonly address: string;
+  readonly credentials: grpc.ChannelCredentials;
+  /** Per-stream call metadata (the sidecar's own token goes here). */
+  readonly metadata: () => Promise<grpc.Metadata>;
+  readonly store: RuleSetStore;
+  readonly save: (ruleSet: RuleSet) => Promise<void>;
+  readonly sidecarId: string;
+  readonly logger: SyncClientLogger;
+  readonly backoff: BackoffOptions;
+  readonly timers: Timers;
+  readonly onState?: (state: SyncState) => void;
+  readonly onApplied?: (ruleSet: RuleSet) => void;
+  readonly onRejected?: (ruleSet: RuleSet, error: string) => void;
+  readonly onReconnect?: () => void;
+}
+
+const MAX_RULE_SET_BYTES = 256 * 1024 * 1024;
+
+export class SyncClient {
+  readonly #deps: SyncClientDeps;
+  readonly #client: grpc.Client;
+  #call: grpc.ClientDuplexStream<WatchRequest, WatchResponse> | undefined;
+  #timer: unknown;
+  #attempt = 0;
+  #state: SyncState = 'disconnected';
+
+  constructor(deps: SyncClientDeps) {
+    this.#deps = deps;
+    this.#client = new grpc.Client(deps.address, deps.credentials, {
+      'grpc.max_receive_message_length': MAX_RULE_SET_BYTES,
+      // Notice a dead operator on an idle stream; the server permits pings this often.
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+  }
+
+  get state(): SyncState {
+    return this.#state;
+  }
+
+  start(): void {
+    void this.#open();
+  }
+
+  stop(): void {
+    this.#setState('stopped');
+    if (this.#timer !== undefined) this.#deps.timers.clearTimeout(this.#timer);
+    this.#call?.cancel();
+    this.#client.close();
+  }
+
+  async #open(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    this.#setState('connecting');
+    let metadata: grpc.Metadata;
+    try {
+      metadata = await this.#deps.metadata();
+    } catch (error) {
+      this.#deps.logger.error({ err: String(error) }, 'cannot build sync credentials');
+      this.#retry();
+      return;
+    }
+    if (this.#isStopped()) return;
+    const method = RuleSetServiceService.watch;
+    const call = this.#client.makeBidiStreamRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      metadata,
+    );
+    this.#call = call;
+    call.on('metadata', () => {
+      this.#attempt = 0;
+      this.#setState('connected');
+    });
+    call.on('data', (response: WatchResponse) => {
+      if (response.ruleSet !== undefined) this.#receive(call, response.ruleSet);
+    });
+    let ended = false;
+    const ended_ = (reason: string, details: object): void => {
+      if (ended) return;
+      ended = true;
+      if (this.#state === 'stopped') return;
+      this.#deps.logger.warn({ operator: this.#deps.address, ...details }, reason);
+      this.#retry();
+    };
+    call.on('error', (error: grpc.ServiceError) =>
+      ended_('sync stream failed', { code: grpc.status[error.code], details: error.details }),
+    );
+    call.on('end', () => ended_('sync stream ended', {}));
+    call.write(
+      WatchRequest.fromPartial({
+        kind: {
+          $case: 'subscribe',
+          value: {
+            namespaces: [...this.#deps.store.namespaces],
+            knownRevisions: this.#deps.store.revisions(),
+            sidecarId: this.#deps.sidecarId,
+          },
+        },
+      }),
+    );
+  }
+
+  #receive(call: grpc.ClientDuplexStream<WatchRequest, WatchResponse>, ruleSet: RuleSet): void {
+    const result = this.#deps.store.apply(ruleSet);
+    if (!result.ok) {
+      this.#deps.logger.error(
+        { namespace: ruleSet.namespace, revision: ruleSet.revision, err: result.error },
+        'rejected rule set; keeping the last good one',
+      );
+      this.#deps.onRejected?.(ruleSet, result.error);
+      return;
+    }
+    if (result.changed) {
+      this.#deps.logger.info(
+        { namespace: ruleSet.namespace, revision: ruleSet.revision, flags: ruleSet.flags.length },
+        'rule set applied',
+      );
+      this.#deps.onApplied?.(ruleSet);
+      this.#deps.save(ruleSet).catch((error: unknown) => {
+        this.#deps.logger.warn({ namespace: ruleSet.namespace, err: String(error) }, 'cannot save rule set');
+      });
+    }
+    call.write(
+      WatchRequest.fromPartial({
+        kind: { $case: 'ack', value: { namespace: ruleSet.namespace, revision: ruleSet.revision } },
+      }),
+    );
+  }
+
+  #retry(): void {
+    this.#call = undefined;
+    if (this.#state === 'stopped') return;
+    this.#setState('disconnected');
+    const delay = backoffDelay(this.#attempt++, this.#deps.backoff);
+    this.#deps.onReconnect?.();
+    this.#deps.logger.debug({ delayMs: delay }, 'reconnecting to operator');
+    this.#timer = this.#deps.timers.setTimeout(() => {
+      this.#timer = undefined;
+      void this.#open();
+    }, delay);
+  }
+
+  // A method, not an inline comparison: the state can change across the awaits above.
+  #isStopped(): boolean {
+    return this.#state === 'stopped';
+  }
+
+  #setState(state: SyncState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#deps.onState?.(state);
+  }
+}
