@@ -1,0 +1,53 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.ts';
+
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString());
+      cb();
+    },
+  });
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with level name, ISO time, message and component', () => {
+    const out = capture();
+    createLogger('sidecar', 'info', out.stream).info({ namespace: 'shop' }, 'rule set applied');
+    const [line] = out.lines();
+    expect(line).toMatchObject({
+      level: 'info',
+      component: 'sidecar',
+      namespace: 'shop',
+      msg: 'rule set applied',
+    });
+    expect(String(line?.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('never writes tokens or Authorization headers', () => {
+    const out = capture();
+    createLogger('sidecar', 'info', out.stream).warn(
+      {
+        token: 'secret-1',
+        headers: { authorization: 'Bearer secret-2' },
+        req: { headers: { authorization: 'Bearer secret-3' } },
+        metadata: { authorization: 'Bearer secret-4' },
+      },
+      'auth failed',
+    );
+    const text = JSON.stringify(out.lines());
+    expect(text).not.toMatch(/secret-/);
+    expect(text).toContain('[REDACTED]');
+  });
+});
