@@ -1,0 +1,71 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { createSidecarMetrics } from './metrics.ts';
+import type { ServedRuleSet } from './metrics.ts';
+
+function setup(served: ServedRuleSet[], now: () => number) {
+  const registry = new Registry();
+  const metrics = createSidecarMetrics({ registry, now, ruleSets: () => served });
+  return { registry, metrics };
+}
+
+async function valueOf(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  const found = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  return found?.value;
+}
+
+describe('sidecar metrics', () => {
+  it('counts evaluations by api, type and reason', async () => {
+    const { registry, metrics } = setup([], () => 0);
+    metrics.evaluated('grpc', 'variant', 'MATCH');
+    metrics.evaluated('grpc', 'variant', 'MATCH');
+    metrics.evaluated('ofrep', 'boolean', 'DEFAULT');
+    expect(await valueOf(registry, 'ensign_sidecar_evaluations_total', { api: 'grpc', type: 'variant', reason: 'MATCH' })).toBe(2);
+    expect(
+      await valueOf(registry, 'ensign_sidecar_evaluations_total', { api: 'ofrep', type: 'boolean', reason: 'DEFAULT' }),
+    ).toBe(1);
+  });
+
+  it('counts errors by api and outcome kind', async () => {
+    const { registry, metrics } = setup([], () => 0);
+    metrics.failed('http', 'NOT_FOUND');
+    expect(await valueOf(registry, 'ensign_sidecar_evaluation_errors_total', { api: 'http', code: 'NOT_FOUND' })).toBe(1);
+    expect(await valueOf(registry, 'ensign_sidecar_evaluation_errors_total', { api: 'grpc', code: 'NOT_FOUND' })).toBeUndefined();
+  });
+
+  it('observes durations in microsecond-scale buckets', async () => {
+    const { registry, metrics } = setup([], () => 0);
+    metrics.observeDuration('grpc', 0.00002);
+    const text = await registry.metrics();
+    expect(text).toContain('ensign_sidecar_evaluation_duration_seconds_bucket{le="0.00004",api="grpc"} 1');
+    expect(text).toContain('ensign_sidecar_evaluation_duration_seconds_bucket{le="0.00001",api="grpc"} 0');
+  });
+
+  it('reports revision, age and flag count of each served rule set at collect time', async () => {
+    let now = 10_000;
+    const served: ServedRuleSet[] = [
+      {
+        ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r1', flags: [{ key: 'a' }, { key: 'b' }] }),
+        appliedAt: 4_000,
+      },
+    ];
+    const { registry } = setup(served, () => now);
+    expect(await valueOf(registry, 'ensign_sidecar_ruleset_age_seconds', { namespace: 'shop' })).toBe(6);
+    now = 12_500;
+    expect(await valueOf(registry, 'ensign_sidecar_ruleset_age_seconds', { namespace: 'shop' })).toBe(8.5);
+    expect(await valueOf(registry, 'ensign_sidecar_ruleset_flags', { namespace: 'shop' })).toBe(2);
+    expect(await valueOf(registry, 'ensign_sidecar_ruleset_revision_info', { namespace: 'shop', revision: 'r1' })).toBe(1);
+  });
+
+  it('drops the series of a replaced revision', async () => {
+    const served: ServedRuleSet[] = [{ ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r1' }), appliedAt: 0 }];
+    const { registry } = setup(served, () => 0);
+    await registry.metrics();
+    served[0] = { ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r2' }), appliedAt: 0 };
+    const text = await registry.metrics();
+    expect(text).toContain('ensign_sidecar_ruleset_revision_info{namespace="shop",revision="r2"} 1');
+    expect(text).not.toContain('revision="r1"');
+  });
+});

@@ -1,0 +1,117 @@
+// The sidecar's Prometheus metrics. No label carries a flag key: per-flag series would multiply by
+// every flag, variant and pod. Every label child the request path touches is created here, once, so
+// recording an evaluation is a table lookup and an increment.
+import { Counter, Gauge, Histogram, exponentialBuckets } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { EvaluationReason } from '../engine/outcome.ts';
+import { OUTCOME_KINDS } from '../api/status-table.ts';
+import type { OutcomeKind } from '../api/status-table.ts';
+
+export const API_NAMES = ['grpc', 'http', 'ofrep', 'snapshot'] as const;
+export type ApiName = (typeof API_NAMES)[number];
+
+export const EVALUATION_TYPES = ['boolean', 'variant'] as const;
+export type EvaluationType = (typeof EVALUATION_TYPES)[number];
+
+const REASONS: readonly EvaluationReason[] = ['UNKNOWN', 'FLAG_DISABLED', 'MATCH', 'DEFAULT'];
+
+/** What the API layer records. */
+export interface EvaluationMetrics {
+  evaluated(api: ApiName, type: EvaluationType, reason: EvaluationReason): void;
+  failed(api: ApiName, kind: OutcomeKind): void;
+  /** One observation per request (a batch is one request). */
+  observeDuration(api: ApiName, seconds: number): void;
+}
+
+/** A served namespace as the rule-set gauges read it (the store's entries fit). */
+export interface ServedRuleSet {
+  readonly ruleSet: RuleSet;
+  /** When the revision was applied, ms since the epoch. */
+  readonly appliedAt: number;
+}
+
+export interface SidecarMetricsDeps {
+  readonly registry: Registry;
+  readonly now: () => number;
+  readonly ruleSets: () => Iterable<ServedRuleSet>;
+}
+
+type Table<K extends string, V> = Readonly<Record<K, V>>;
+
+function tableOf<K extends string, V>(keys: readonly K[], make: (key: K) => V): Table<K, V> {
+  return Object.fromEntries(keys.map((key) => [key, make(key)])) as Record<K, V>;
+}
+
+export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetrics {
+  const registers = [deps.registry];
+  const evaluations = new Counter({
+    name: 'ensign_sidecar_evaluations_total',
+    help: 'Flag evaluations answered, by API, flag type and reason.',
+    labelNames: ['api', 'type', 'reason'] as const,
+    registers,
+  });
+  const errors = new Counter({
+    name: 'ensign_sidecar_evaluation_errors_total',
+    help: 'Evaluation requests or batch items that failed, by API and outcome kind.',
+    labelNames: ['api', 'code'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'ensign_sidecar_evaluation_duration_seconds',
+    help: 'Time to answer one evaluation request (a batch counts once), by API.',
+    labelNames: ['api'] as const,
+    // In-memory evaluation takes microseconds; the default buckets start at 5 ms.
+    buckets: exponentialBuckets(1e-5, 4, 8),
+    registers,
+  });
+  new Gauge({
+    name: 'ensign_sidecar_ruleset_revision_info',
+    help: 'The rule-set revision served for each namespace (value is always 1).',
+    labelNames: ['namespace', 'revision'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const s of deps.ruleSets()) this.set({ namespace: s.ruleSet.namespace, revision: s.ruleSet.revision }, 1);
+    },
+  });
+  new Gauge({
+    name: 'ensign_sidecar_ruleset_age_seconds',
+    help: 'Seconds since the served rule set of each namespace was applied.',
+    labelNames: ['namespace'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const now = deps.now();
+      for (const s of deps.ruleSets()) this.set({ namespace: s.ruleSet.namespace }, (now - s.appliedAt) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'ensign_sidecar_ruleset_flags',
+    help: 'Number of flags in the served rule set of each namespace.',
+    labelNames: ['namespace'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const s of deps.ruleSets()) this.set({ namespace: s.ruleSet.namespace }, s.ruleSet.flags.length);
+    },
+  });
+
+  const evaluationChildren = tableOf(API_NAMES, (api) =>
+    tableOf(EVALUATION_TYPES, (type) => tableOf(REASONS, (reason) => evaluations.labels({ api, type, reason }))),
+  );
+  const errorChildren = tableOf(API_NAMES, (api) => tableOf(OUTCOME_KINDS, (code) => errors.labels({ api, code })));
+  const durationChildren = tableOf(API_NAMES, (api) => duration.labels({ api }));
+
+  return {
+    evaluated: (api, type, reason) => {
+      evaluationChildren[api][type][reason].inc();
+    },
+    failed: (api, kind) => {
+      errorChildren[api][kind].inc();
+    },
+    observeDuration: (api, seconds) => {
+      durationChildren[api].observe(seconds);
+    },
+  };
+}
