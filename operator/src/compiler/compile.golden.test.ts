@@ -1,0 +1,71 @@
+// Golden test: compiles testdata/shop.yaml and compares the RuleSet with the readable JSON in
+// testdata/shop.golden.json. Regenerate deliberately with UPDATE_GOLDEN=1 and review the diff.
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  ConstraintType,
+  FlagType,
+  MatchType,
+  RuleSet,
+  SegmentOperator,
+} from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { flag, type Flag } from '../api/flag.ts';
+import { segment, type Segment } from '../api/segment.ts';
+import { compile } from './compile.ts';
+
+const fixture = new URL('testdata/shop.yaml', import.meta.url);
+const golden = new URL('testdata/shop.golden.json', import.meta.url);
+
+function loadFixture(): { flags: Flag[]; segments: Segment[] } {
+  const flags: Flag[] = [];
+  const segments: Segment[] = [];
+  for (const doc of parseAllDocuments(readFileSync(fixture, 'utf8'))) {
+    const object: unknown = doc.toJS();
+    const kind = (object as { kind?: unknown }).kind;
+    if (kind === 'Flag') flags.push(flag.parse(object));
+    else if (kind === 'Segment') segments.push(segment.parse(object));
+    else throw new Error(`unexpected kind ${String(kind)} in the fixture`);
+  }
+  return { flags, segments };
+}
+
+/** JSON with enum numbers shown by name and an absent operand shown as null, for review. */
+function render(ruleSet: RuleSet): string {
+  return `${JSON.stringify(ruleSet, renderEnums, 2)}\n`;
+}
+
+function renderEnums(this: unknown, key: string, value: unknown): unknown {
+  const holder = this as Record<string, unknown>;
+  if (key === 'operand' && value === undefined) return null;
+  if (typeof value !== 'number') return value;
+  if (key === 'segmentOperator') return nameOf(SegmentOperator, value);
+  if (key === 'matchType') return nameOf(MatchType, value);
+  if (key === 'type' && 'variants' in holder) return nameOf(FlagType, value);
+  if (key === 'type' && 'operator' in holder) return nameOf(ConstraintType, value);
+  return value;
+}
+
+function nameOf(values: Readonly<Record<string, number>>, value: number): string {
+  return Object.keys(values).find((name) => values[name] === value) ?? `unknown enum value ${value}`;
+}
+
+describe('compile: golden', () => {
+  const { flags, segments } = loadFixture();
+  const result = compile({ namespace: 'shop', flags, segments });
+
+  it('compiles the shop fixture without diagnostics', () => {
+    expect(result.diagnostics).toEqual([]);
+    expect(result.objects.every((o) => o.ready)).toBe(true);
+  });
+
+  it('compiles the shop fixture to the golden rule set', () => {
+    const actual = render(result.ruleSet);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, actual);
+    expect(actual).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('survives an encode/decode round trip unchanged', () => {
+    expect(RuleSet.decode(RuleSet.encode(result.ruleSet).finish())).toEqual(result.ruleSet);
+  });
+});
