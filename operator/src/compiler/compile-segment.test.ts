@@ -182,12 +182,25 @@ describe('compileConstraint: DateTime', () => {
     });
   }
 
-  it('refuses isoneof, which Flipt can never match for datetimes', () => {
-    expect(compileOne({ type: 'DateTime', operator: 'isoneof', values: ['2025-01-01'] })).toMatchObject({
-      ok: false,
-      problems: [{ fieldPath: 'spec.constraints[0].operator' }],
+  for (const operator of ['isoneof', 'isnotoneof'] as const) {
+    it(`accepts ${operator} as Flipt's API does, without an operand and with a warning that it never matches`, () => {
+      expect(compileOne({ type: 'DateTime', operator, values: ['2025-01-01'] })).toEqual({
+        ok: true,
+        constraint: {
+          type: ConstraintType.CONSTRAINT_TYPE_DATETIME,
+          property: 'p',
+          operator,
+          value: '["2025-01-01"]',
+          operand: undefined,
+        },
+        warning: {
+          fieldPath: 'spec.constraints[0].operator',
+          reason: 'NeverMatches',
+          message: `operator "${operator}" never matches DateTime values (as in Flipt); use gte and lte`,
+        },
+      });
     });
-  });
+  }
 });
 
 describe('compileConstraint: value shape', () => {
@@ -260,6 +273,7 @@ describe('compileSegment', () => {
     );
     expect(result).toEqual({
       ok: true,
+      warnings: [],
       segment: {
         key: 'beta-users',
         name: 'beta-users',

@@ -22,7 +22,9 @@ export interface FieldProblem {
   message: string;
 }
 
-export type CompiledSegment = { ok: true; segment: Segment } | { ok: false; problems: FieldProblem[] };
+/** `warnings` are problems that do not stop the segment from being served. */
+export type CompiledSegment =
+  { ok: true; segment: Segment; warnings: FieldProblem[] } | { ok: false; problems: FieldProblem[] };
 
 const VALUELESS: ReadonlySet<string> = new Set([
   'empty',
@@ -48,15 +50,28 @@ const STRING_OPERATORS = [
 ] as const;
 
 /**
- * Operators per type: the union of what Flipt's API and its declarative schema accept, except
- * isoneof/isnotoneof on DateTime, which Flipt accepts but can never match (§2.5), so it is refused.
+ * Operators per type: the union of what Flipt's API and its declarative schema accept, so the
+ * compiler never refuses what the CRD schema admitted. DateTime isoneof/isnotoneof is accepted, as
+ * Flipt's API does, but never matches (Flipt parses the list as one datetime and fails); the
+ * compiler warns about it.
  */
 const OPERATORS_BY_TYPE: Readonly<Record<ConstraintTypeName, ReadonlySet<string>>> = {
   String: new Set(STRING_OPERATORS),
   EntityId: new Set(STRING_OPERATORS),
   Number: new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'present', 'notpresent', 'isoneof', 'isnotoneof']),
   Boolean: new Set(['true', 'false', 'present', 'notpresent']),
-  DateTime: new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'present', 'notpresent']),
+  DateTime: new Set([
+    'eq',
+    'neq',
+    'lt',
+    'lte',
+    'gt',
+    'gte',
+    'present',
+    'notpresent',
+    'isoneof',
+    'isnotoneof',
+  ]),
 };
 
 const TYPE_ENUM: Readonly<Record<ConstraintTypeName, ConstraintType>> = {
@@ -69,11 +84,16 @@ const TYPE_ENUM: Readonly<Record<ConstraintTypeName, ConstraintType>> = {
 
 export function compileSegment(resource: SegmentResource): CompiledSegment {
   const problems: FieldProblem[] = [];
+  const warnings: FieldProblem[] = [];
   const constraints: Constraint[] = [];
   resource.spec.constraints.forEach((spec, i) => {
     const result = compileConstraint(spec, `spec.constraints[${i}]`);
-    if (result.ok) constraints.push(result.constraint);
-    else problems.push(...result.problems);
+    if (result.ok) {
+      constraints.push(result.constraint);
+      if (result.warning !== undefined) warnings.push(result.warning);
+    } else {
+      problems.push(...result.problems);
+    }
   });
   const matchType = compileMatchType(resource.spec.matchType);
   if (matchType === undefined) {
@@ -83,6 +103,7 @@ export function compileSegment(resource: SegmentResource): CompiledSegment {
   const key = resource.metadata.name;
   return {
     ok: true,
+    warnings,
     segment: {
       key,
       name: resource.spec.name ?? key,
@@ -99,7 +120,8 @@ function compileMatchType(name: string): MatchType | undefined {
   return undefined;
 }
 
-type CompiledConstraint = { ok: true; constraint: Constraint } | { ok: false; problems: FieldProblem[] };
+type CompiledConstraint =
+  { ok: true; constraint: Constraint; warning?: FieldProblem } | { ok: false; problems: FieldProblem[] };
 
 export function compileConstraint(spec: ConstraintSpec, path: string): CompiledConstraint {
   const typeName = spec.type as string;
@@ -175,6 +197,18 @@ function compileList(
   }
   if (values.length > MAX_LIST_VALUES) {
     return fail(invalid(`${path}.values`, `at most ${MAX_LIST_VALUES} values are allowed`));
+  }
+  if (type === 'DateTime') {
+    return {
+      ok: true,
+      // Flipt's value text, but no operand: nothing reads it, the engine never matches this operator.
+      constraint: { ...base, value: JSON.stringify(values), operand: undefined },
+      warning: {
+        fieldPath: `${path}.operator`,
+        reason: Reason.NeverMatches,
+        message: `operator "${spec.operator}" never matches DateTime values (as in Flipt); use gte and lte`,
+      },
+    };
   }
   if (type !== 'Number') {
     const strings = [...values];

@@ -1,6 +1,7 @@
 // Golden test: compiles testdata/shop.yaml and compares the RuleSet with the readable JSON in
 // testdata/shop.golden.json. Regenerate deliberately with UPDATE_GOLDEN=1 and review the diff.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   ConstraintType,
   FlagType,
@@ -8,6 +9,7 @@ import {
   RuleSet,
   SegmentOperator,
 } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { flag, type Flag } from '../api/flag.ts';
@@ -30,9 +32,13 @@ function loadFixture(): { flags: Flag[]; segments: Segment[] } {
   return { flags, segments };
 }
 
-/** JSON with enum numbers shown by name and an absent operand shown as null, for review. */
-function render(ruleSet: RuleSet): string {
-  return `${JSON.stringify(ruleSet, renderEnums, 2)}\n`;
+/**
+ * JSON with enum numbers shown by name and an absent operand shown as null, for review; laid out by
+ * prettier with the repository's settings so `npm run format` leaves the golden file alone.
+ */
+async function render(ruleSet: RuleSet): Promise<string> {
+  const options = await resolveConfig(fileURLToPath(golden));
+  return format(JSON.stringify(ruleSet, renderEnums, 2), { ...options, parser: 'json' });
 }
 
 function renderEnums(this: unknown, key: string, value: unknown): unknown {
@@ -59,8 +65,8 @@ describe('compile: golden', () => {
     expect(result.objects.every((o) => o.ready)).toBe(true);
   });
 
-  it('compiles the shop fixture to the golden rule set', () => {
-    const actual = render(result.ruleSet);
+  it('compiles the shop fixture to the golden rule set', async () => {
+    const actual = await render(result.ruleSet);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, actual);
     expect(actual).toBe(readFileSync(golden, 'utf8'));
   });

@@ -309,6 +309,31 @@ describe('compile: cross-object validation', () => {
     ]);
   });
 
+  it('serves a segment with a warning and says so in its outcome', () => {
+    const window = segmentResource('window', {
+      constraints: [{ property: 'day', type: 'DateTime', operator: 'isoneof', values: ['2025-01-01'] }],
+    });
+    const user = flagResource('user', {
+      type: 'Boolean',
+      rollouts: [{ segment: { segments: ['window'], segmentOperator: 'Or', value: true } }],
+    });
+    const { ruleSet, diagnostics, objects } = compileShop([user], [window]);
+    expect(ruleSet.segments.map((s) => s.key)).toEqual(['window']);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        kind: 'Segment',
+        name: 'window',
+        severity: 'Warning',
+        reason: 'NeverMatches',
+      }),
+    ]);
+    const outcome = objects.find((o) => o.kind === 'Segment');
+    expect(outcome).toMatchObject({ ready: true, reason: 'Compiled' });
+    expect(outcome?.message).toMatch(
+      /^segment "window" compiled; warning: spec\.constraints\[0\]\.operator: /,
+    );
+  });
+
   it('accepts percentages that sum to 100 only after rounding', () => {
     const flag = flagResource('thirds', {
       variants: [{ key: 'a' }, { key: 'b' }, { key: 'c' }],
@@ -362,6 +387,9 @@ describe('compile: duplicate flag keys', () => {
           reason: 'DuplicateFlagKey',
         }),
       ]);
+      expect(objects[0]?.message).toMatch(
+        /^flag "checkout" compiled; warning: spec\.key: flag key "checkout"/,
+      );
       expect(objects.map((o) => [o.name, o.ready])).toEqual([
         ['alpha', true],
         ['beta', false],

@@ -8,7 +8,7 @@ import type { Segment as SegmentResource } from '../api/segment.ts';
 import { compareCodePoints } from './canonical-json.ts';
 import { compileFlag, flagKeyOf, sortedRecord, type SegmentState } from './compile-flag.ts';
 import { compileSegment, type FieldProblem } from './compile-segment.ts';
-import { Reason, type Diagnostic, type ObjectKind, type ObjectOutcome } from './diagnostic.ts';
+import { Reason, type Diagnostic, type ObjectKind, type ObjectOutcome, type Severity } from './diagnostic.ts';
 
 export interface CompileInput {
   namespace: string;
@@ -78,7 +78,9 @@ function compileSegments(resources: readonly SegmentResource[], report: Report):
     const result = problems.length === 0 ? compileSegment(resource) : undefined;
     if (result?.ok === true) {
       valid.set(name, result.segment);
-      report.outcome('Segment', name, name, true, Reason.Compiled, `segment "${name}" compiled`, false);
+      report.problems('Segment', name, result.warnings, 'Warning');
+      const message = withWarnings(`segment "${name}" compiled`, result.warnings);
+      report.outcome('Segment', name, name, true, Reason.Compiled, message, false);
       continue;
     }
     if (result !== undefined) problems.push(...result.problems);
@@ -111,13 +113,14 @@ function compileFlags(
   for (const [key, claimants] of groupByKey(sortByName(resources))) {
     const [winner, ...losers] = claimants;
     if (winner === undefined) continue;
-    reportDuplicateKey(key, winner, losers, report);
+    const warning = reportDuplicateKey(key, winner, losers, report);
     const name = winner.metadata.name;
     const problems = duplicates.has(name) ? [duplicateObject('Flag', name)] : [];
     const result = problems.length === 0 ? compileFlag(winner, context) : undefined;
     if (result?.ok === true) {
       served.set(key, { flag: result.flag, fromLastGood: false });
-      report.outcome('Flag', name, key, true, Reason.Compiled, `flag "${key}" compiled`, false);
+      const message = withWarnings(`flag "${key}" compiled`, warning === undefined ? [] : [warning]);
+      report.outcome('Flag', name, key, true, Reason.Compiled, message, false);
       continue;
     }
     if (result !== undefined) problems.push(...result.problems);
@@ -135,19 +138,23 @@ function compileFlags(
   return served;
 }
 
-function reportDuplicateKey(key: string, winner: FlagResource, losers: FlagResource[], report: Report): void {
-  if (losers.length === 0) return;
+/** Reports the losers of a shared flag key; returns the warning for the winner, if any. */
+function reportDuplicateKey(
+  key: string,
+  winner: FlagResource,
+  losers: FlagResource[],
+  report: Report,
+): FieldProblem | undefined {
+  if (losers.length === 0) return undefined;
   const fieldPath = (f: FlagResource): string => (f.spec.key === undefined ? 'metadata.name' : 'spec.key');
   const winnerName = winner.metadata.name;
   const loserNames = losers.map((f) => `"${f.metadata.name}"`).join(', ');
-  report.diagnostic({
-    kind: 'Flag',
-    name: winnerName,
+  const warning: FieldProblem = {
     fieldPath: fieldPath(winner),
-    severity: 'Warning',
     reason: Reason.DuplicateFlagKey,
     message: `flag key "${key}" is also claimed by Flag ${loserNames}; this Flag is served because its name sorts first`,
-  });
+  };
+  report.diagnostic({ kind: 'Flag', name: winnerName, severity: 'Warning', ...warning });
   for (const loser of losers) {
     const message = `flag key "${key}" is also claimed by Flag "${winnerName}", which is served instead`;
     report.diagnostic({
@@ -160,6 +167,7 @@ function reportDuplicateKey(key: string, winner: FlagResource, losers: FlagResou
     });
     report.outcome('Flag', loser.metadata.name, key, false, Reason.DuplicateFlagKey, message, false);
   }
+  return warning;
 }
 
 /**
@@ -248,6 +256,10 @@ function firstReason(problems: readonly FieldProblem[]): Reason {
   return problems[0]?.reason ?? Reason.Compiled;
 }
 
+function withWarnings(message: string, warnings: readonly FieldProblem[]): string {
+  return warnings.length === 0 ? message : `${message}; warning: ${describe(warnings)}`;
+}
+
 function describe(problems: readonly FieldProblem[]): string {
   return problems.map((p) => `${p.fieldPath}: ${p.message}`).join('; ');
 }
@@ -266,8 +278,13 @@ class Report {
     this.#diagnostics.push({ ...d, namespace: this.namespace });
   }
 
-  problems(kind: ObjectKind, name: string, problems: readonly FieldProblem[]): void {
-    for (const p of problems) this.diagnostic({ kind, name, severity: 'Error', ...p });
+  problems(
+    kind: ObjectKind,
+    name: string,
+    problems: readonly FieldProblem[],
+    severity: Severity = 'Error',
+  ): void {
+    for (const p of problems) this.diagnostic({ kind, name, severity, ...p });
   }
 
   outcome(

@@ -15,11 +15,11 @@ export const Reason = {
   DuplicateFlagKey: 'DuplicateFlagKey',
   DuplicateObject: 'DuplicateObject',
   InvalidConstraint: 'InvalidConstraint',
+  NeverMatches: 'NeverMatches',
   InvalidAttachment: 'InvalidAttachment',
   InvalidRule: 'InvalidRule',
   InvalidRollout: 'InvalidRollout',
   InvalidFlag: 'InvalidFlag',
-  LastGoodIncomplete: 'LastGoodIncomplete',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
