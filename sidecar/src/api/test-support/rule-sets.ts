@@ -110,15 +110,19 @@ export const DEFAULT_RULE_SET = ruleSet({
     {
       key: 'flag_vip',
       name: 'Flag VIP',
-      description: 'gold for named users',
+      description: 'gold or silver for named users',
       type: FlagType.FLAG_TYPE_VARIANT,
       enabled: true,
-      variants: [{ key: 'gold' }],
+      variants: [{ key: 'gold' }, { key: 'silver' }],
       rules: [
         {
+          // crc32("flag_vip" + "user@flipt.io") % 1000 = 959 → silver.
           segmentKeys: ['vip', 'everyone'],
           segmentOperator: SegmentOperator.SEGMENT_OPERATOR_AND,
-          distributions: [{ variantKey: 'gold', rollout: 33.33 }],
+          distributions: [
+            { variantKey: 'gold', rollout: 33.33 },
+            { variantKey: 'silver', rollout: 66.67 },
+          ],
         },
       ],
       metadata: { team: 'growth' },
