@@ -141,6 +141,29 @@ function underscoresOk(s: string): boolean {
  * rejects, including surrounding white space and values that overflow float64 (Go's ErrRange).
  */
 export function parseGoFloat(s: string): number | undefined {
+  const plain = parsePlainInteger(s);
+  return plain === plain ? plain : parseGoFloatGeneral(s);
+}
+
+// The common case on the evaluation path: an optionally signed decimal integer of at most 15 digits
+// (exact in float64). NaN when s is anything else.
+function parsePlainInteger(s: string): number {
+  const length = s.length;
+  if (length === 0 || length > 16) return NaN;
+  let i = 0;
+  const first = s.charCodeAt(0);
+  if (first === 0x2d || first === 0x2b) i = 1;
+  if (i === length || length - i > 15) return NaN;
+  let value = 0;
+  for (; i < length; i++) {
+    const digit = s.charCodeAt(i) - CH_0;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return first === 0x2d ? -value : value;
+}
+
+function parseGoFloatGeneral(s: string): number | undefined {
   if (s.length === 0) return undefined;
   const special = parseSpecial(s);
   if (special !== undefined) return special;
@@ -187,11 +210,20 @@ export function parseGoFloat(s: string): number | undefined {
   if (i !== s.length) return undefined;
   if (underscores && !underscoresOk(s)) return undefined;
 
-  const mantissa = s.slice(mantissaStart, mantissaEnd).replaceAll('_', '');
-  // JS decimal parsing rounds correctly (ties to even), as Go's does.
-  const magnitude = hex ? hexToFloat(mantissa, exponent) : Number(`${mantissa}e${exponent}`);
-  if (!Number.isFinite(magnitude)) return undefined;
-  return negative ? -magnitude : magnitude;
+  let value: number;
+  if (hex) {
+    const magnitude = hexToFloat(s.slice(mantissaStart, mantissaEnd).replaceAll('_', ''), exponent);
+    value = negative ? -magnitude : magnitude;
+  } else if (exponent > -10000 && exponent < 10000) {
+    // s is now known to be Go syntax that JS also reads; JS decimal parsing rounds correctly (ties
+    // to even), as Go's does.
+    value = Number(underscores ? s.replaceAll('_', '') : s);
+  } else {
+    // Go caps the exponent it reads (see above); rebuild the literal with the capped exponent.
+    const magnitude = Number(`${s.slice(mantissaStart, mantissaEnd).replaceAll('_', '')}e${exponent}`);
+    value = negative ? -magnitude : magnitude;
+  }
+  return Number.isFinite(value) ? value : undefined;
 }
 
 // Correctly rounded (ties to even) value of a hex mantissa "1a.8" times 2^binaryExponent, with
