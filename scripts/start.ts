@@ -51,8 +51,12 @@ function stop(code: number): void {
   );
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+process.on('SIGINT', () => {
+  stop(0);
+});
+process.on('SIGTERM', () => {
+  stop(0);
+});
 
 run(operator);
 run(sidecar);

@@ -3,12 +3,12 @@
 // sidecar receives the latest revision, never a backlog of stale ones).
 import * as grpc from '@grpc/grpc-js';
 import {
+  RuleSetServiceService
+} from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { Subscribe ,
   ReviewTokenRequest,
   ReviewTokenResponse,
-  RuleSetServiceService,
-  WatchRequest,
-} from '@ensign/proto/ensign/sync/v1/sync.ts';
-import type { Subscribe } from '@ensign/proto/ensign/sync/v1/sync.ts';
+  WatchRequest} from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { RuleSetHub } from './rule-set-hub.ts';
 
 export interface SyncLogger {
@@ -162,7 +162,7 @@ class WatchSession {
       'sidecar subscribed',
     );
     for (const namespace of this.#subscribe.namespaces) {
-      this.#unwatch.push(this.#deps.hub.watch(namespace, () => this.#enqueue(namespace)));
+      this.#unwatch.push(this.#deps.hub.watch(namespace, () => { this.#enqueue(namespace); }));
       this.#pending.add(namespace);
     }
     this.#flush();

@@ -2,7 +2,7 @@
 // sees the old or the new revision, never a mix). A rule set that fails to index is rejected and the
 // last good one keeps serving.
 import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
-import type { NamespaceIndex } from '../engine/index.ts';
+import type { NamespaceIndex } from '../engine/namespace-index.ts';
 import type { RuleSetLookup, ServedNamespace } from './lookup.ts';
 
 export interface StoredNamespace extends ServedNamespace {

@@ -110,10 +110,9 @@ export class SyncClient {
       this.#deps.logger.warn({ operator: this.#deps.address, ...details }, reason);
       this.#retry();
     };
-    call.on('error', (error: grpc.ServiceError) =>
-      ended_('sync stream failed', { code: grpc.status[error.code], details: error.details }),
+    call.on('error', (error: grpc.ServiceError) => { ended_('sync stream failed', { code: grpc.status[error.code], details: error.details }); },
     );
-    call.on('end', () => ended_('sync stream ended', {}));
+    call.on('end', () => { ended_('sync stream ended', {}); });
     call.write(
       WatchRequest.fromPartial({
         kind: {

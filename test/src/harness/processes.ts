@@ -45,7 +45,7 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
       );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -70,7 +70,11 @@ export class EnsignProcess {
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
-    this.#exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.#exited = new Promise((resolve) =>
+      this.child.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
   }
 
   /** Parsed JSON log records (non-JSON lines are skipped). */

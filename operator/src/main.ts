@@ -1,0 +1,79 @@
+// ensign-operator: compiles Flags, Segments and FlagNamespaces into per-namespace rule sets and
+// streams them to sidecars. This file only wires parts together.
+import * as grpc from '@grpc/grpc-js';
+import { createLogger } from '@ensign/core/logger.ts';
+import { closeHttp, listenGrpc, listenHttp, shutdownGrpc } from '@ensign/core/listen.ts';
+import { createOpsServer } from '@ensign/core/ops-server.ts';
+import { onShutdownSignal, parseOrExit } from '@ensign/core/process.ts';
+import { compile } from './compiler/compile.ts';
+import { OPERATOR_OPTIONS, parseOperatorConfig } from './config.ts';
+import { startLocalController } from './local/local-controller.ts';
+import { createOperatorMetrics } from './observability/metrics.ts';
+import { RuleSetHub } from './sync/rule-set-hub.ts';
+import { addSyncService } from './sync/sync-server.ts';
+
+const argv = process.argv.slice(2);
+const config = parseOrExit(
+  'ensign-operator',
+  'Compiles Ensign flag resources and streams rule sets to evaluation sidecars.',
+  OPERATOR_OPTIONS,
+  argv,
+  () => parseOperatorConfig(argv, process.env),
+);
+const logger = createLogger('operator', config['log-level']);
+const metrics = createOperatorMetrics();
+
+const hub = new RuleSetHub({
+  emptyRuleSet: (namespace) => compile({ namespace, flags: [], segments: [] }).ruleSet,
+  now: Date.now,
+});
+
+const grpcServer = new grpc.Server({
+  // Notice dead sidecars on idle streams, and let sidecars ping this often without a GOAWAY.
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 20_000,
+});
+addSyncService(grpcServer, {
+  hub,
+  logger: logger.child({ subsystem: 'sync' }),
+  // Local mode only serves loopback without TLS (enforced by the config); everyone on it is trusted.
+  authorize: () => Promise.resolve({ ok: true, identity: 'local' }),
+  now: Date.now,
+  onAck: ({ lagMs }) => { metrics.propagationSeconds.observe(lagMs / 1000); },
+  onStreamsChanged: (open) => { metrics.syncStreams.set(open); },
+});
+
+const opsServer = createOpsServer({
+  registry: metrics.registry,
+  notReadyReason: () => (hub.synced ? undefined : 'initial read of the flag source is not complete'),
+});
+
+await listenHttp(opsServer, config['ops-addr'], 'ops-addr');
+await listenGrpc(grpcServer, config['sync-addr'], 'sync-addr');
+logger.info({ syncAddr: config['sync-addr'], opsAddr: config['ops-addr'] }, 'operator listening');
+
+const local = await startLocalController({
+  root: config.source.path,
+  debounceMs: config['debounce-ms'],
+  logger: logger.child({ subsystem: 'local' }),
+  publisher: {
+    publish(ruleSet) {
+      hub.publish(ruleSet);
+      const published = hub.get(ruleSet.namespace);
+      metrics.ruleSetBytes.set({ namespace: ruleSet.namespace }, published?.frame.length ?? 0);
+      metrics.ruleSetFlags.set({ namespace: ruleSet.namespace }, ruleSet.flags.length);
+    },
+    markSynced: () => { hub.markSynced(); },
+  },
+});
+logger.info({ source: `dir:${config.source.path}`, namespaces: hub.namespaces() }, 'operator ready');
+
+onShutdownSignal(async (signal) => {
+  logger.info({ signal }, 'shutting down');
+  await local.close();
+  await Promise.all([shutdownGrpc(grpcServer, 5_000), closeHttp(opsServer, 1_000)]);
+  logger.info({}, 'stopped');
+  logger.flush();
+});
