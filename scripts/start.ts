@@ -44,7 +44,13 @@ function stop(code: number): void {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 2000).unref();
   Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode === null ? c.once('exit', r) : r(null)))),
+    children.map(
+      (c) =>
+        new Promise((r) => {
+          if (c.exitCode === null) c.once('exit', r);
+          else r(null);
+        }),
+    ),
   ).then(
     () => process.exit(code),
     () => process.exit(code),
