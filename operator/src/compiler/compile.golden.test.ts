@@ -12,8 +12,9 @@ import {
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { flag, type Flag } from '../api/flag.ts';
-import { segment, type Segment } from '../api/segment.ts';
+import type { Flag } from '../api/flag.ts';
+import { parseResource } from '../api/parse.ts';
+import type { Segment } from '../api/segment.ts';
 import { compile } from './compile.ts';
 
 const fixture = new URL('testdata/shop.yaml', import.meta.url);
@@ -23,11 +24,12 @@ function loadFixture(): { flags: Flag[]; segments: Segment[] } {
   const flags: Flag[] = [];
   const segments: Segment[] = [];
   for (const doc of parseAllDocuments(readFileSync(fixture, 'utf8'))) {
-    const object: unknown = doc.toJS();
-    const kind = (object as { kind?: unknown }).kind;
-    if (kind === 'Flag') flags.push(flag.parse(object));
-    else if (kind === 'Segment') segments.push(segment.parse(object));
-    else throw new Error(`unexpected kind ${String(kind)} in the fixture`);
+    const parsed = parseResource(doc.toJS());
+    if (!parsed.ok) throw new Error(`invalid fixture document: ${JSON.stringify(parsed.issues)}`);
+    const resource = parsed.value;
+    if (resource.kind === 'Flag') flags.push(resource);
+    else if (resource.kind === 'Segment') segments.push(resource);
+    else throw new Error(`unexpected kind ${resource.kind} in the fixture`);
   }
   return { flags, segments };
 }
