@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadSync } from '@grpc/proto-loader';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { repairPackageDefinition } from './repair-descriptors.ts';
 
 /** The root of the @ensign/proto package, which holds `flipt/evaluation/evaluation.proto`. */
 export function defaultProtoRoot(): string {
@@ -17,12 +18,9 @@ export function defaultProtoRoot(): string {
 export const EVALUATION_PROTO = 'flipt/evaluation/evaluation.proto';
 
 export function loadReflectionPackage(protoRoot: string = defaultProtoRoot()): PackageDefinition {
-  return loadSync([join(protoRoot, EVALUATION_PROTO), healthProtoPath], {
+  const pkg = loadSync([join(protoRoot, EVALUATION_PROTO), healthProtoPath], {
     includeDirs: [protoRoot],
     keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
   });
+  return repairPackageDefinition(pkg);
 }
