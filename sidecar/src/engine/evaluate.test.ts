@@ -710,3 +710,48 @@ describe('evaluateFlag and results', () => {
     ).toBe(true);
   });
 });
+
+describe('distributions', () => {
+  it('treats a rule whose distributions are all 0% like a rule without distributions (MATCH, default variant)', () => {
+    const index = indexOf(
+      [variantFlag('f', { variants: ['a', 'd'], defaultVariant: 'd', rules: [rule(['all'], [['a', 0]])] })],
+      [segment('all')],
+    );
+    expect(variantOf(evaluateVariant(index, request('f', 'e')))).toMatchObject({
+      match: true,
+      reason: 'MATCH',
+      variantKey: 'd',
+    });
+  });
+
+  it('leaves the buckets past a sum below 100 uncovered: 3 × 33.33 misses bucket 999', () => {
+    const index = indexOf(
+      [
+        variantFlag('thirds', {
+          variants: ['a', 'b', 'c'],
+          rules: [
+            rule(
+              ['all'],
+              [
+                ['a', 33.33],
+                ['b', 33.33],
+                ['c', 33.33],
+              ],
+            ),
+          ],
+        }),
+      ],
+      [segment('all')],
+    );
+    expect(
+      variantOf(evaluateVariant(index, request('thirds', entityInBucket('thirds', 998)))).variantKey,
+    ).toBe('c');
+    expect(variantOf(evaluateVariant(index, request('thirds', entityInBucket('thirds', 999))))).toMatchObject(
+      {
+        match: false,
+        reason: 'UNKNOWN',
+        variantKey: '',
+      },
+    );
+  });
+});
