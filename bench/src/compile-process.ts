@@ -12,20 +12,7 @@ import { compileWorkload, encodeRuleSet } from './ensign-rule-set.ts';
 import type { EnsignWorkload } from './ensign-workload.ts';
 import { processClock } from './process-clock.ts';
 import { median, round } from './stats.ts';
-
-export interface CompileRecord {
-  readonly kind: 'compile';
-  readonly engine: 'ensign-compile';
-  readonly flags: number;
-  readonly inputBytes: number;
-  readonly ruleSetBytes: number;
-  readonly schemaMs: number;
-  readonly compileColdMs: number;
-  readonly compileWarmMsMedian: number;
-  readonly encodeMs: number;
-  readonly warmReps: number;
-  readonly diagnostics: number;
-}
+import type { CompileRecord } from './records.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { reps: { type: 'string' } } });
 const flags = Number(positionals[0]);

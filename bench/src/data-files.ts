@@ -20,9 +20,16 @@ function contents(format: DataFormat, n: number): string | Uint8Array {
   return peerDocumentText(format, n);
 }
 
-export const DATA_FORMATS: readonly DataFormat[] = ['ensign', 'ensign-resources', 'flagd', 'flipt', 'unleash'];
+export const DATA_FORMATS: readonly DataFormat[] = [
+  'ensign',
+  'ensign-resources',
+  'flagd',
+  'flipt',
+  'unleash',
+];
 
 export function writeDataFiles(sizes: readonly number[]): void {
   mkdirSync(DATA_DIR, { recursive: true });
-  for (const n of sizes) for (const format of DATA_FORMATS) writeFileSync(dataFile(format, n), contents(format, n));
+  for (const n of sizes)
+    for (const format of DATA_FORMATS) writeFileSync(dataFile(format, n), contents(format, n));
 }

@@ -9,7 +9,11 @@ import { stringContexts, type StringContext } from './peer-documents.ts';
 
 export function ensignEngine(nFlags: number, entities: readonly Entity[]): EvalEngine<StringContext> {
   const index = loadRuleSetBytes(encodeRuleSet(workloadRuleSet(nFlags)));
-  const input = (flagKey: string, c: StringContext) => ({ flagKey, entityId: c.entityId, context: c.context });
+  const input = (flagKey: string, c: StringContext) => ({
+    flagKey,
+    entityId: c.entityId,
+    context: c.context,
+  });
   const variantKey = (flagKey: string, c: StringContext): string => {
     const outcome = evaluateVariant(index, input(flagKey, c));
     return outcome.kind === 'variant' ? outcome.variantKey : outcome.code;
@@ -28,7 +32,8 @@ export function ensignEngine(nFlags: number, entities: readonly Entity[]): EvalE
       },
       singles10: (c) => {
         let x = 0;
-        for (const key of BATCH_FLAGS) x += isVariantKey(key) ? variantKey(key, c).length : enabled(key, c) ? 1 : 2;
+        for (const key of BATCH_FLAGS)
+          x += isVariantKey(key) ? variantKey(key, c).length : enabled(key, c) ? 1 : 2;
         return x;
       },
     },

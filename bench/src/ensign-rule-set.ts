@@ -13,7 +13,9 @@ export function workloadRuleSet(n: number): RuleSet {
   const result = compileWorkload(ensignWorkload(n));
   const first = result.diagnostics[0];
   if (first !== undefined) {
-    throw new Error(`workload compiled with ${result.diagnostics.length} diagnostics, first: ${first.message}`);
+    throw new Error(
+      `workload compiled with ${result.diagnostics.length} diagnostics, first: ${first.message}`,
+    );
   }
   return result.ruleSet;
 }

@@ -16,7 +16,18 @@ export const EVAL_FLAGS = 100;
 export const VARIANT_FLAG = 'v-0';
 export const BOOLEAN_FLAG = 'b-1';
 /** "10 flags for one entity": v-0, b-1, v-2, …, b-9. */
-export const BATCH_FLAGS: readonly string[] = ['v-0', 'b-1', 'v-2', 'b-3', 'v-4', 'b-5', 'v-6', 'b-7', 'v-8', 'b-9'];
+export const BATCH_FLAGS: readonly string[] = [
+  'v-0',
+  'b-1',
+  'v-2',
+  'b-3',
+  'v-4',
+  'b-5',
+  'v-6',
+  'b-7',
+  'v-8',
+  'b-9',
+];
 
 export interface Entity {
   readonly id: string;

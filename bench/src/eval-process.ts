@@ -5,22 +5,17 @@ import { parseArgs } from 'node:util';
 import { EVAL_FLAGS, makeEntities } from './entities.ts';
 import { engineVersion } from './engine-version.ts';
 import { withEvalEngine } from './engines.ts';
-import { isEngineName, isOp, type EngineName, type Op } from './eval-engine.ts';
-import { FULL_EVAL, QUICK_EVAL, measureEval, type EvalMeasurement } from './measure-eval.ts';
+import { isEngineName, isOp } from './eval-engine.ts';
+import { FULL_EVAL, QUICK_EVAL, measureEval } from './measure-eval.ts';
 import { processClock } from './process-clock.ts';
-
-export interface EvalRecord extends EvalMeasurement {
-  readonly kind: 'eval';
-  readonly engine: EngineName;
-  readonly version: string;
-  readonly op: Op;
-  readonly flags: number;
-  readonly contexts: number;
-}
+import type { EvalRecord } from './records.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { flags: { type: 'string', default: String(EVAL_FLAGS) }, quick: { type: 'boolean', default: false } },
+  options: {
+    flags: { type: 'string', default: String(EVAL_FLAGS) },
+    quick: { type: 'boolean', default: false },
+  },
 });
 const [engine, op] = positionals;
 if (engine === undefined || op === undefined || !isEngineName(engine) || !isOp(op)) {
@@ -35,7 +30,15 @@ const record = await withEvalEngine<EvalRecord>(engine, flags, entities, {
     const measurement = measureEval(e.ops[op], e.contexts, settings, processClock());
     e.close();
     const version = engineVersion(engine);
-    return Promise.resolve({ kind: 'eval', engine, version, op, flags, contexts: e.contexts.length, ...measurement });
+    return Promise.resolve({
+      kind: 'eval',
+      engine,
+      version,
+      op,
+      flags,
+      contexts: e.contexts.length,
+      ...measurement,
+    });
   },
 });
 console.log(JSON.stringify(record));

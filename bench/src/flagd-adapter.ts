@@ -14,8 +14,10 @@ export function makeFlagdCore(text: string): FlagdCore {
 
 export function flagdEngine(nFlags: number, entities: readonly Entity[]): EvalEngine<FlagdContext> {
   const core = makeFlagdCore(peerDocumentText('flagd', nFlags));
-  const variant = (key: string, c: FlagdContext): string => core.resolveStringEvaluation(key, 'fallback', c).value;
-  const enabled = (key: string, c: FlagdContext): boolean => core.resolveBooleanEvaluation(key, false, c).value;
+  const variant = (key: string, c: FlagdContext): string =>
+    core.resolveStringEvaluation(key, 'fallback', c).value;
+  const enabled = (key: string, c: FlagdContext): boolean =>
+    core.resolveBooleanEvaluation(key, false, c).value;
   return {
     contexts: flagdContexts(entities),
     ops: {
@@ -23,7 +25,8 @@ export function flagdEngine(nFlags: number, entities: readonly Entity[]): EvalEn
       boolean: (c) => core.resolveBooleanEvaluation(BOOLEAN_FLAG, false, c).reason,
       singles10: (c) => {
         let x = 0;
-        for (const key of BATCH_FLAGS) x += isVariantKey(key) ? variant(key, c).length : enabled(key, c) ? 1 : 2;
+        for (const key of BATCH_FLAGS)
+          x += isVariantKey(key) ? variant(key, c).length : enabled(key, c) ? 1 : 2;
         return x;
       },
     },

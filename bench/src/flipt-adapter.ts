@@ -1,7 +1,7 @@
 // flipt-client-js (Flipt's Rust evaluator compiled to WASM) through its public FliptClient API. The
 // state comes from the documented custom `fetcher` returning in-memory text: no HTTP anywhere.
-import { FliptClient, type Response as FliptResponse } from '@flipt-io/flipt-client-js';
 import type { Entity } from './entities.ts';
+import { initFliptClient, type FliptClient, type FliptFetchResponse } from './flipt-client.ts';
 import { BATCH_FLAGS, BOOLEAN_FLAG, VARIANT_FLAG } from './entities.ts';
 import { isVariantKey, type EvalEngine } from './eval-engine.ts';
 import { peerDocumentText, stringContexts, type StringContext } from './peer-documents.ts';
@@ -11,11 +11,12 @@ import { peerDocumentText, stringContexts, type StringContext } from './peer-doc
 const originalWarn = console.warn.bind(console);
 console.warn = (...args: unknown[]) => {
   const first = args[0];
-  if (typeof first === 'string' && first.startsWith('using deprecated parameters for the initialization')) return;
+  if (typeof first === 'string' && first.startsWith('using deprecated parameters for the initialization'))
+    return;
   originalWarn(...args);
 };
 
-function textResponse(body: string, etag: string): FliptResponse {
+function textResponse(body: string, etag: string): FliptFetchResponse {
   return {
     ok: true,
     status: 200,
@@ -37,7 +38,7 @@ export async function makeFliptLoader(initialText: string): Promise<FliptLoader>
   let body = initialText;
   let generation = 0;
   const fetcher = () => Promise.resolve(textResponse(body, `"g${++generation}"`));
-  const client = await FliptClient.init({ namespace: 'default', fetcher });
+  const client = await initFliptClient({ namespace: 'default', fetcher });
   return {
     client,
     async load(text: string) {
@@ -45,18 +46,26 @@ export async function makeFliptLoader(initialText: string): Promise<FliptLoader>
       if (!(await client.refresh())) throw new Error('flipt refresh did not apply the new state');
     },
     close() {
-      // The Node build's close() stops auto refresh; the shared type does not declare it.
-      (client as { close?: () => void }).close?.();
+      client.close?.();
     },
   };
 }
 
-export async function fliptEngine(nFlags: number, entities: readonly Entity[]): Promise<EvalEngine<StringContext>> {
+export async function fliptEngine(
+  nFlags: number,
+  entities: readonly Entity[],
+): Promise<EvalEngine<StringContext>> {
   const loader = await makeFliptLoader(peerDocumentText('flipt', nFlags));
   const client = loader.client;
-  const request = (flagKey: string, c: StringContext) => ({ flagKey, entityId: c.entityId, context: c.context });
-  const variantKey = (flagKey: string, c: StringContext): string => client.evaluateVariant(request(flagKey, c)).variantKey;
-  const enabled = (flagKey: string, c: StringContext): boolean => client.evaluateBoolean(request(flagKey, c)).enabled;
+  const request = (flagKey: string, c: StringContext) => ({
+    flagKey,
+    entityId: c.entityId,
+    context: c.context,
+  });
+  const variantKey = (flagKey: string, c: StringContext): string =>
+    client.evaluateVariant(request(flagKey, c)).variantKey;
+  const enabled = (flagKey: string, c: StringContext): boolean =>
+    client.evaluateBoolean(request(flagKey, c)).enabled;
   return {
     contexts: stringContexts(entities),
     ops: {
@@ -64,7 +73,8 @@ export async function fliptEngine(nFlags: number, entities: readonly Entity[]): 
       boolean: (c) => client.evaluateBoolean(request(BOOLEAN_FLAG, c)).reason,
       singles10: (c) => {
         let x = 0;
-        for (const key of BATCH_FLAGS) x += isVariantKey(key) ? variantKey(key, c).length : enabled(key, c) ? 1 : 2;
+        for (const key of BATCH_FLAGS)
+          x += isVariantKey(key) ? variantKey(key, c).length : enabled(key, c) ? 1 : 2;
         return x;
       },
     },

@@ -3,17 +3,11 @@
 // Usage: node --expose-gc bench/src/load-process.ts <engine> <flags> [--reps K]
 import { parseArgs } from 'node:util';
 import { engineVersion } from './engine-version.ts';
-import { isEngineName, type EngineName } from './eval-engine.ts';
+import { isEngineName } from './eval-engine.ts';
 import { withLoadTarget } from './load-targets.ts';
-import { measureLoad, type LoadMeasurement } from './measure-load.ts';
+import { measureLoad } from './measure-load.ts';
 import { processClock } from './process-clock.ts';
-
-export interface LoadRecord extends LoadMeasurement {
-  readonly kind: 'load';
-  readonly engine: EngineName;
-  readonly version: string;
-  readonly flags: number;
-}
+import type { LoadRecord } from './records.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { reps: { type: 'string' } } });
 const [engine, flagsArg] = positionals;
@@ -25,7 +19,8 @@ const reps = values.reps === undefined ? (flags >= 10_000 ? 5 : 10) : Number(val
 const clock = processClock();
 
 const measurement = await withLoadTarget(engine, flags, {
-  visit: (target) => measureLoad(target, reps, { ns: clock.ns, gc: clock.gc, memory: () => process.memoryUsage() }),
+  visit: (target) =>
+    measureLoad(target, reps, { ns: clock.ns, gc: clock.gc, memory: () => process.memoryUsage() }),
 });
 const record: LoadRecord = { kind: 'load', engine, version: engineVersion(engine), flags, ...measurement };
 console.log(JSON.stringify(record));

@@ -40,7 +40,11 @@ export async function withLoadTarget<R>(engine: EngineName, n: number, visitor: 
         size: (bytes) => bytes.byteLength,
         load: (bytes) => Promise.resolve(loadRuleSetBytes(bytes)),
         check: (index) => {
-          const outcome = evaluateVariant(index, { flagKey: VARIANT_FLAG, entityId: 'user-1', context: PRO_ADULT });
+          const outcome = evaluateVariant(index, {
+            flagKey: VARIANT_FLAG,
+            entityId: 'user-1',
+            context: PRO_ADULT,
+          });
           return `${index.size} flags, ${VARIANT_FLAG}=${outcome.kind === 'variant' ? outcome.variantKey : outcome.code}`;
         },
         replace: (_live, next) => next,

@@ -45,7 +45,12 @@ export interface Clock {
   readonly gc: () => void;
 }
 
-export function measureEval<C>(fn: (c: C) => unknown, contexts: readonly C[], settings: EvalSettings, clock: Clock): EvalMeasurement {
+export function measureEval<C>(
+  fn: (c: C) => unknown,
+  contexts: readonly C[],
+  settings: EvalSettings,
+  clock: Clock,
+): EvalMeasurement {
   const n = contexts.length;
   let idx = 0;
   let sink = 0;
@@ -78,7 +83,10 @@ export function measureEval<C>(fn: (c: C) => unknown, contexts: readonly C[], se
   for (let s = 0; s < settings.samples; s++) samples.push(run(iters) / iters);
   const med = median(samples);
 
-  const calls = Math.min(LATENCY_MAX_CALLS, Math.max(LATENCY_MIN_CALLS, Math.round((settings.latencyMs * 1e6) / med)));
+  const calls = Math.min(
+    LATENCY_MAX_CALLS,
+    Math.max(LATENCY_MIN_CALLS, Math.round((settings.latencyMs * 1e6) / med)),
+  );
   const latency = new Float64Array(calls);
   clock.gc();
   for (let k = 0; k < calls; k++) {

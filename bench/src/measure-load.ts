@@ -51,37 +51,50 @@ async function settle(gc: () => void): Promise<void> {
   }
 }
 
-export async function measureLoad<I, H>(target: LoadTarget<I, H>, warmReps: number, probe: MemoryProbe): Promise<LoadMeasurement> {
+interface ColdLoad<H> {
+  readonly live: H;
+  readonly inputBytes: number;
+  readonly ms: number;
+  readonly check: string;
+}
+
+// A function of its own so the input is unreachable once it returns (the "after" memory excludes it).
+async function coldLoad<I, H>(target: LoadTarget<I, H>, probe: MemoryProbe): Promise<ColdLoad<H>> {
+  const input = target.read();
+  const t0 = probe.ns();
+  const live = await target.load(input);
+  const t1 = probe.ns();
+  return { live, inputBytes: target.size(input), ms: ms(t0, t1), check: target.check(live) };
+}
+
+export async function measureLoad<I, H>(
+  target: LoadTarget<I, H>,
+  warmReps: number,
+  probe: MemoryProbe,
+): Promise<LoadMeasurement> {
   await settle(probe.gc);
   const before = probe.memory();
-
-  let input: I | undefined = target.read();
-  const inputBytes = target.size(input);
-  let t0 = probe.ns();
-  let live: H = await target.load(input);
-  let t1 = probe.ns();
-  const coldLoadMs = ms(t0, t1);
-  const check = target.check(live);
-  input = undefined;
+  const cold = await coldLoad(target, probe);
   await settle(probe.gc);
   const after = probe.memory();
 
+  let live = cold.live;
   const base = target.read();
   const warm: number[] = [];
   for (let rep = 1; rep <= warmReps; rep++) {
     const next = target.distinct(base, rep);
     probe.gc();
-    t0 = probe.ns();
+    const t0 = probe.ns();
     const loaded = await target.load(next);
-    t1 = probe.ns();
+    const t1 = probe.ns();
     warm.push(ms(t0, t1));
     live = target.replace(live, loaded);
   }
   target.dispose(live);
 
   return {
-    inputBytes,
-    coldLoadMs: round(coldLoadMs, 2),
+    inputBytes: cold.inputBytes,
+    coldLoadMs: round(cold.ms, 2),
     warmLoadMsMedian: round(median(warm), 2),
     warmLoadMsMin: round(Math.min(...warm), 2),
     warmLoadMsMax: round(Math.max(...warm), 2),
@@ -91,6 +104,6 @@ export async function measureLoad<I, H>(target: LoadTarget<I, H>, warmReps: numb
     rssDeltaMib: mib(after.rss - before.rss),
     heapUsedDeltaMib: mib(after.heapUsed - before.heapUsed),
     externalDeltaMib: mib(after.external - before.external),
-    check,
+    check: cold.check,
   };
 }

@@ -11,7 +11,15 @@ export type PeerFormat = 'flipt' | 'flagd' | 'unleash';
 const TIMESTAMP = '2025-01-01T00:00:00.000000Z';
 
 function fliptSegment(key: string, matchType: string, constraints: object[]): object {
-  return { key, name: key, description: '', matchType, createdAt: TIMESTAMP, updatedAt: TIMESTAMP, constraints };
+  return {
+    key,
+    name: key,
+    description: '',
+    matchType,
+    createdAt: TIMESTAMP,
+    updatedAt: TIMESTAMP,
+    constraints,
+  };
 }
 
 function fliptRules(i: number): object[] {
@@ -31,8 +39,20 @@ function fliptRules(i: number): object[] {
     distributions,
   });
   const proAdults = fliptSegment('pro-adults', 'ALL_SEGMENT_MATCH_TYPE', [
-    { id: `c-${i}-1`, type: 'STRING_CONSTRAINT_COMPARISON_TYPE', property: 'plan', operator: 'eq', value: 'pro' },
-    { id: `c-${i}-2`, type: 'NUMBER_CONSTRAINT_COMPARISON_TYPE', property: 'age', operator: 'gt', value: '30' },
+    {
+      id: `c-${i}-1`,
+      type: 'STRING_CONSTRAINT_COMPARISON_TYPE',
+      property: 'plan',
+      operator: 'eq',
+      value: 'pro',
+    },
+    {
+      id: `c-${i}-2`,
+      type: 'NUMBER_CONSTRAINT_COMPARISON_TYPE',
+      property: 'age',
+      operator: 'gt',
+      value: '30',
+    },
   ]);
   const geo = fliptSegment('geo', 'ANY_SEGMENT_MATCH_TYPE', [
     {
@@ -68,7 +88,14 @@ export function fliptFlag(i: number): object {
 export function fliptDocument(n: number, namespace = 'default'): object {
   const flags: object[] = [];
   for (let i = 0; i < n; i++) flags.push(fliptFlag(i));
-  const ns = { key: namespace, name: namespace, description: '', protected: false, createdAt: null, updatedAt: null };
+  const ns = {
+    key: namespace,
+    name: namespace,
+    description: '',
+    protected: false,
+    createdAt: null,
+    updatedAt: null,
+  };
   return { namespace: ns, flags };
 }
 
@@ -92,7 +119,12 @@ export function flagdFlag(i: number): object {
   if (isVariantIndex(i)) {
     const proAdults = { and: [{ '==': [{ var: 'plan' }, 'pro'] }, { '>': [{ var: 'age' }, 30] }] };
     const geo = { in: [{ var: 'country' }, GEO_LIST] };
-    const split = { fractional: [['control', 50], ['treatment', 50]] };
+    const split = {
+      fractional: [
+        ['control', 50],
+        ['treatment', 50],
+      ],
+    };
     return {
       state: 'ENABLED',
       variants: { pro: 'pro', geo: 'geo', control: 'control', treatment: 'treatment', off: 'off' },
@@ -104,7 +136,12 @@ export function flagdFlag(i: number): object {
     state: 'ENABLED',
     variants: { on: true, off: false },
     defaultVariant: 'off',
-    targeting: { fractional: [['on', 30], ['off', 70]] },
+    targeting: {
+      fractional: [
+        ['on', 30],
+        ['off', 70],
+      ],
+    },
   };
 }
 
@@ -129,7 +166,12 @@ export function flagdContexts(entities: readonly Entity[]): FlagdContext[] {
 // ---------------------------------------------------------------- Unleash
 // The /api/client/features response (v2 with global segments); three flexibleRollout strategies.
 
-const unleashConstraint = (contextName: string, operator: string, values: readonly string[], value?: string): object => ({
+const unleashConstraint = (
+  contextName: string,
+  operator: string,
+  values: readonly string[],
+  value?: string,
+): object => ({
   contextName,
   operator,
   ...(value === undefined ? {} : { value }),
@@ -159,7 +201,11 @@ export function unleashFeature(i: number): object {
     variants: [],
     dependencies: [],
   };
-  const parameters = (rollout: number): object => ({ rollout: String(rollout), stickiness: 'default', groupId: name });
+  const parameters = (rollout: number): object => ({
+    rollout: String(rollout),
+    stickiness: 'default',
+    groupId: name,
+  });
   const strategy = (segments: number[], rollout: number, variants: object[]): object => ({
     name: 'flexibleRollout',
     constraints: [],
@@ -187,7 +233,11 @@ export function unleashFeature(i: number): object {
   return { ...common, type: 'release', strategies: [strategy([], 30, [])] };
 }
 
-export function unleashDocument(n: number): { version: number; features: object[]; segments: readonly object[] } {
+export function unleashDocument(n: number): {
+  version: number;
+  features: object[];
+  segments: readonly object[];
+} {
   const features: object[] = [];
   for (let i = 0; i < n; i++) features.push(unleashFeature(i));
   return { version: 2, features, segments: UNLEASH_SEGMENTS };

@@ -5,13 +5,7 @@ import { EVAL_FLAGS, makeEntities } from './entities.ts';
 import { withEvalEngine } from './engines.ts';
 import { ENGINES, type EngineName } from './eval-engine.ts';
 import { agreement, observe, tallySanity, type Observations, type SanityTally } from './sanity.ts';
-
-export interface SanityRecord {
-  readonly kind: 'sanity';
-  readonly engines: Readonly<Partial<Record<EngineName, SanityTally>>>;
-  /** Same answers as Flipt per entity (1 = identical bucketing). */
-  readonly ensignAgreementWithFlipt: ReturnType<typeof agreement> | null;
-}
+import type { SanityRecord } from './records.ts';
 
 const entities = makeEntities();
 const seen = new Map<EngineName, Observations>();

@@ -73,7 +73,10 @@ export function tallySanity(entities: readonly Entity[], seen: Observations): Sa
   const forced = share(forcedControl, n, 0.5);
   const booleanShare = share(booleanTrue, n, 0.3);
   const ok =
-    mismatches === 0 && naturalSplitControl.withinTwoSigma && forced.withinTwoSigma && booleanShare.withinTwoSigma;
+    mismatches === 0 &&
+    naturalSplitControl.withinTwoSigma &&
+    forced.withinTwoSigma &&
+    booleanShare.withinTwoSigma;
   return {
     entities: n,
     expectedRuleCounts,
@@ -102,11 +105,18 @@ export function observe<C>(engine: EvalEngine<C>, entities: readonly Entity[]): 
 }
 
 /** Share of entities on which two engines gave the same answers. */
-export function agreement(a: Observations, b: Observations): { variant: number; forced: number; boolean: number } {
+export function agreement(
+  a: Observations,
+  b: Observations,
+): { variant: number; forced: number; boolean: number } {
   const same = <T>(x: readonly T[], y: readonly T[]): number => {
     let hits = 0;
     for (let i = 0; i < x.length; i++) if (x[i] === y[i]) hits++;
     return x.length === 0 ? Number.NaN : round(hits / x.length, 4);
   };
-  return { variant: same(a.variant, b.variant), forced: same(a.forced, b.forced), boolean: same(a.boolean, b.boolean) };
+  return {
+    variant: same(a.variant, b.variant),
+    forced: same(a.forced, b.forced),
+    boolean: same(a.boolean, b.boolean),
+  };
 }

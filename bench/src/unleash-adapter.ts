@@ -30,7 +30,10 @@ export async function makeUnleash(document: ClientFeaturesResponse): Promise<Unl
   return unleash;
 }
 
-export async function unleashEngine(nFlags: number, entities: readonly Entity[]): Promise<EvalEngine<UnleashContext>> {
+export async function unleashEngine(
+  nFlags: number,
+  entities: readonly Entity[],
+): Promise<EvalEngine<UnleashContext>> {
   const unleash = await makeUnleash(parseUnleashDocument(peerDocumentText('unleash', nFlags)));
   const variant = (key: string, c: UnleashContext): string => unleash.getVariant(key, c).name;
   const enabled = (key: string, c: UnleashContext): boolean => unleash.isEnabled(key, c);
@@ -41,7 +44,8 @@ export async function unleashEngine(nFlags: number, entities: readonly Entity[])
       boolean: (c) => (enabled(BOOLEAN_FLAG, c) ? 'y' : 'n'),
       singles10: (c) => {
         let x = 0;
-        for (const key of BATCH_FLAGS) x += isVariantKey(key) ? variant(key, c).length : enabled(key, c) ? 1 : 2;
+        for (const key of BATCH_FLAGS)
+          x += isVariantKey(key) ? variant(key, c).length : enabled(key, c) ? 1 : 2;
         return x;
       },
     },
