@@ -35,14 +35,18 @@ const grpcServer = new grpc.Server({
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 20_000,
 });
-addSyncService(grpcServer, {
+const sync = addSyncService(grpcServer, {
   hub,
   logger: logger.child({ subsystem: 'sync' }),
   // Local mode only serves loopback without TLS (enforced by the config); everyone on it is trusted.
   authorize: () => Promise.resolve({ ok: true, identity: 'local' }),
   now: Date.now,
-  onAck: ({ lagMs }) => { metrics.propagationSeconds.observe(lagMs / 1000); },
-  onStreamsChanged: (open) => { metrics.syncStreams.set(open); },
+  onAck: ({ lagMs }) => {
+    metrics.propagationSeconds.observe(lagMs / 1000);
+  },
+  onStreamsChanged: (open) => {
+    metrics.syncStreams.set(open);
+  },
 });
 
 const opsServer = createOpsServer({
@@ -65,7 +69,9 @@ const local = await startLocalController({
       metrics.ruleSetBytes.set({ namespace: ruleSet.namespace }, published?.frame.length ?? 0);
       metrics.ruleSetFlags.set({ namespace: ruleSet.namespace }, ruleSet.flags.length);
     },
-    markSynced: () => { hub.markSynced(); },
+    markSynced: () => {
+      hub.markSynced();
+    },
   },
 });
 logger.info({ source: `dir:${config.source.path}`, namespaces: hub.namespaces() }, 'operator ready');
@@ -73,6 +79,7 @@ logger.info({ source: `dir:${config.source.path}`, namespaces: hub.namespaces() 
 onShutdownSignal(async (signal) => {
   logger.info({ signal }, 'shutting down');
   await local.close();
+  sync.endAll();
   await Promise.all([shutdownGrpc(grpcServer, 5_000), closeHttp(opsServer, 1_000)]);
   logger.info({}, 'stopped');
   logger.flush();

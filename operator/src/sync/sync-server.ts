@@ -2,13 +2,13 @@
 // namespace it subscribes to, then every new revision, coalesced under back-pressure (a slow
 // sidecar receives the latest revision, never a backlog of stale ones).
 import * as grpc from '@grpc/grpc-js';
-import {
-  RuleSetServiceService
-} from '@ensign/proto/ensign/sync/v1/sync.ts';
-import type { Subscribe ,
+import { RuleSetServiceService } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type {
+  Subscribe,
   ReviewTokenRequest,
   ReviewTokenResponse,
-  WatchRequest} from '@ensign/proto/ensign/sync/v1/sync.ts';
+  WatchRequest,
+} from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { RuleSetHub } from './rule-set-hub.ts';
 
 export interface SyncLogger {
@@ -51,8 +51,15 @@ export function validateSubscribe(subscribe: Subscribe): string | undefined {
   return undefined;
 }
 
-export function addSyncService(server: grpc.Server, deps: SyncServerDeps): { openStreams: () => number } {
+export interface SyncService {
+  openStreams(): number;
+  /** Ends every open stream (sidecars reconnect, to another replica if there is one); for shutdown. */
+  endAll(): void;
+}
+
+export function addSyncService(server: grpc.Server, deps: SyncServerDeps): SyncService {
   let open = 0;
+  const calls = new Set<grpc.ServerDuplexStream<WatchRequest, Buffer>>();
   const changed = (delta: number): void => {
     open += delta;
     deps.onStreamsChanged?.(open);
@@ -60,9 +67,11 @@ export function addSyncService(server: grpc.Server, deps: SyncServerDeps): { ope
   const watch = (call: grpc.ServerDuplexStream<WatchRequest, Buffer>): void => {
     let session: WatchSession | undefined;
     let closed = false;
+    calls.add(call);
     const close = (): void => {
       if (closed) return;
       closed = true;
+      calls.delete(call);
       if (session !== undefined) changed(-1);
       session?.close();
     };
@@ -105,7 +114,12 @@ export function addSyncService(server: grpc.Server, deps: SyncServerDeps): { ope
     });
   };
   server.addService(watchService, { watch, reviewToken });
-  return { openStreams: () => open };
+  return {
+    openStreams: () => open,
+    endAll: () => {
+      for (const call of [...calls]) call.end();
+    },
+  };
 }
 
 function fail(call: grpc.ServerDuplexStream<WatchRequest, Buffer>, code: grpc.status, details: string): void {
@@ -162,7 +176,11 @@ class WatchSession {
       'sidecar subscribed',
     );
     for (const namespace of this.#subscribe.namespaces) {
-      this.#unwatch.push(this.#deps.hub.watch(namespace, () => { this.#enqueue(namespace); }));
+      this.#unwatch.push(
+        this.#deps.hub.watch(namespace, () => {
+          this.#enqueue(namespace);
+        }),
+      );
       this.#pending.add(namespace);
     }
     this.#flush();
