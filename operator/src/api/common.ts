@@ -134,8 +134,7 @@ export const condition = z
       .min(0)
       .optional()
       .describe('metadata.generation the condition was computed from.'),
-    lastTransitionTime: z
-      .string()
+    lastTransitionTime: boundedString(64)
       .meta({ format: 'date-time' })
       .describe('When status last changed (RFC 3339).'),
     reason: boundedString(1024).describe('Machine-readable CamelCase reason.'),

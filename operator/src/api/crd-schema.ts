@@ -86,7 +86,11 @@ export function convertNode(node: unknown, path: string): SchemaNode {
   if (typeof out.type !== 'string')
     throw new Error(`${path}: every node of a structural schema needs a type`);
   if (out.type === 'integer') convertInteger(out);
-  if (Array.isArray(out.required) && out.required.length === 0) delete out.required;
+  if (Array.isArray(out.required)) {
+    // Order carries no meaning; sorted, the output does not depend on declaration order.
+    if (out.required.length === 0) delete out.required;
+    else out.required = [...(out.required as string[])].sort();
+  }
   return sortedKeys(out);
 }
 
