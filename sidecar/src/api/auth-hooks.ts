@@ -19,7 +19,8 @@ export interface AuthRequest {
   header(name: string): string | undefined;
 }
 
-export type AuthResult = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly error: ApiError };
+export type AuthResult =
+  { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly error: ApiError };
 
 /** May answer synchronously (cached decisions) or asynchronously (a token review). */
 export type Authenticate = (request: AuthRequest) => AuthResult | Promise<AuthResult>;

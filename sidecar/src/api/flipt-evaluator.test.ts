@@ -51,14 +51,25 @@ describe('Flipt evaluator', () => {
 
   it('answers Boolean for a disabled flag through its rollouts (Flipt runs them anyway)', () => {
     const evaluator = createFliptEvaluator(testApiDeps(), 'grpc');
-    const result = evaluator.boolean(request({ flagKey: 'flag_boolean', entityId: 'fixed', requestId: 'r-1' }), ANONYMOUS);
-    expect(result.ok && result.value).toMatchObject({ enabled: true, reason: 2, requestId: 'r-1', segmentKeys: [] });
+    const result = evaluator.boolean(
+      request({ flagKey: 'flag_boolean', entityId: 'fixed', requestId: 'r-1' }),
+      ANONYMOUS,
+    );
+    expect(result.ok && result.value).toMatchObject({
+      enabled: true,
+      reason: 2,
+      requestId: 'r-1',
+      segmentKeys: [],
+    });
   });
 
   it('reads an empty namespaceKey as the default namespace', () => {
     const deps = testApiDeps();
     deps.lookup.set({ ...DEFAULT_RULE_SET, namespace: 'team-a' });
-    const evaluator = createFliptEvaluator({ ...deps, lookup: { ...deps.lookup, defaultNamespace: 'team-a' } }, 'grpc');
+    const evaluator = createFliptEvaluator(
+      { ...deps, lookup: { ...deps.lookup, defaultNamespace: 'team-a' } },
+      'grpc',
+    );
     const result = evaluator.variant(request({ flagKey: 'flag_default' }), ANONYMOUS);
     expect(result.ok && result.value).toMatchObject({ variantKey: 'blue', reason: 3 });
     expect(evaluator.variant(request({ flagKey: 'nope' }), ANONYMOUS)).toEqual({
@@ -69,9 +80,27 @@ describe('Flipt evaluator', () => {
 
   it.each([
     ['a missing flag', { flagKey: 'nope' }, 'variant', 'NOT_FOUND', 'flag "default/nope" not found'],
-    ['an unserved namespace', { namespaceKey: 'nowhere', flagKey: 'x' }, 'variant', 'NOT_FOUND', 'flag "nowhere/x" not found'],
-    ['Variant of a boolean flag', { flagKey: 'flag_boolean' }, 'variant', 'WRONG_TYPE', 'flag type BOOLEAN_FLAG_TYPE invalid'],
-    ['Boolean of a variant flag', { flagKey: 'flag_001' }, 'boolean', 'WRONG_TYPE', 'flag type VARIANT_FLAG_TYPE invalid'],
+    [
+      'an unserved namespace',
+      { namespaceKey: 'nowhere', flagKey: 'x' },
+      'variant',
+      'NOT_FOUND',
+      'flag "nowhere/x" not found',
+    ],
+    [
+      'Variant of a boolean flag',
+      { flagKey: 'flag_boolean' },
+      'variant',
+      'WRONG_TYPE',
+      'flag type BOOLEAN_FLAG_TYPE invalid',
+    ],
+    [
+      'Boolean of a variant flag',
+      { flagKey: 'flag_001' },
+      'boolean',
+      'WRONG_TYPE',
+      'flag type VARIANT_FLAG_TYPE invalid',
+    ],
   ] as const)('fails %s with Flipt’s kind and message', (_name, fields, rpc, kind, message) => {
     const evaluator = createFliptEvaluator(testApiDeps(), 'grpc');
     expect(evaluator[rpc](request(fields), ANONYMOUS)).toEqual({ ok: false, error: { kind, message } });
@@ -80,15 +109,27 @@ describe('Flipt evaluator', () => {
   it('answers UNAVAILABLE for a namespace without a rule set while the sidecar is not ready', () => {
     const deps = testApiDeps();
     deps.readiness.set('waiting for shop');
-    const result = createFliptEvaluator(deps, 'grpc').boolean(request({ namespaceKey: 'later', flagKey: 'x' }), ANONYMOUS);
-    expect(result).toEqual({ ok: false, error: { kind: 'UNAVAILABLE', message: 'namespace "later" has no rule set yet' } });
+    const result = createFliptEvaluator(deps, 'grpc').boolean(
+      request({ namespaceKey: 'later', flagKey: 'x' }),
+      ANONYMOUS,
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: { kind: 'UNAVAILABLE', message: 'namespace "later" has no rule set yet' },
+    });
   });
 
   it('asks authorize before looking the namespace up', () => {
     const deps = testApiDeps({
-      authorize: (principal, ns) => ({ kind: 'PERMISSION_DENIED', message: `${principal.subject} may not read ${ns}` }),
+      authorize: (principal, ns) => ({
+        kind: 'PERMISSION_DENIED',
+        message: `${principal.subject} may not read ${ns}`,
+      }),
     });
-    const result = createFliptEvaluator(deps, 'grpc').boolean(request({ namespaceKey: 'nowhere' }), ANONYMOUS);
+    const result = createFliptEvaluator(deps, 'grpc').boolean(
+      request({ namespaceKey: 'nowhere' }),
+      ANONYMOUS,
+    );
     expect(result).toEqual({
       ok: false,
       error: { kind: 'PERMISSION_DENIED', message: 'system:anonymous may not read nowhere' },
@@ -124,12 +165,22 @@ describe('Flipt evaluator', () => {
           type: 1,
           response: {
             $case: 'booleanResponse',
-            value: { enabled: true, reason: 2, requestId: '1', flagKey: 'flag_boolean', segmentKeys: [], ...stamp },
+            value: {
+              enabled: true,
+              reason: 2,
+              requestId: '1',
+              flagKey: 'flag_boolean',
+              segmentKeys: [],
+              ...stamp,
+            },
           },
         },
         {
           type: 2,
-          response: { $case: 'errorResponse', value: { flagKey: 'nope', namespaceKey: 'default', reason: 1 } },
+          response: {
+            $case: 'errorResponse',
+            value: { flagKey: 'nope', namespaceKey: 'default', reason: 1 },
+          },
         },
         {
           type: 0,
@@ -157,7 +208,8 @@ describe('Flipt evaluator', () => {
     const broken = Object.create(NamespaceIndex.prototype) as NamespaceIndex;
     const lookup = {
       defaultNamespace: 'default',
-      get: (ns: string) => (ns === 'broken' ? { ruleSet: DEFAULT_RULE_SET, index: broken } : deps.lookup.get(ns)),
+      get: (ns: string) =>
+        ns === 'broken' ? { ruleSet: DEFAULT_RULE_SET, index: broken } : deps.lookup.get(ns),
     };
     const batch = createFliptEvaluator({ ...deps, lookup }, 'grpc').batch(
       {

@@ -56,7 +56,12 @@ function wireKeys(keys: readonly string[]): string[] {
   return keys as string[];
 }
 
-function booleanResponse(r: BooleanResult, requestId: string, ms: number, timestamp: Date): BooleanEvaluationResponse {
+function booleanResponse(
+  r: BooleanResult,
+  requestId: string,
+  ms: number,
+  timestamp: Date,
+): BooleanEvaluationResponse {
   return {
     enabled: r.enabled,
     reason: REASONS[r.reason],
@@ -68,7 +73,12 @@ function booleanResponse(r: BooleanResult, requestId: string, ms: number, timest
   };
 }
 
-function variantResponse(r: VariantResult, requestId: string, ms: number, timestamp: Date): VariantEvaluationResponse {
+function variantResponse(
+  r: VariantResult,
+  requestId: string,
+  ms: number,
+  timestamp: Date,
+): VariantEvaluationResponse {
   return {
     match: r.match,
     segmentKeys: wireKeys(r.segmentKeys),
@@ -145,11 +155,17 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     return result.kind === 'boolean'
       ? {
           type: EvaluationResponseType.BOOLEAN_EVALUATION_RESPONSE_TYPE,
-          response: { $case: 'booleanResponse', value: booleanResponse(result, request.requestId, 0, unstamped) },
+          response: {
+            $case: 'booleanResponse',
+            value: booleanResponse(result, request.requestId, 0, unstamped),
+          },
         }
       : {
           type: EvaluationResponseType.VARIANT_EVALUATION_RESPONSE_TYPE,
-          response: { $case: 'variantResponse', value: variantResponse(result, request.requestId, 0, unstamped) },
+          response: {
+            $case: 'variantResponse',
+            value: variantResponse(result, request.requestId, 0, unstamped),
+          },
         };
   }
 
@@ -158,9 +174,11 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     variant: (request, principal) => single(evaluateVariant, request, principal, variantResponse),
     batch(request, principal) {
       const requestId = request.requestId === '' ? deps.randomUUID() : request.requestId;
-      const { value: responses, ms, timestamp } = measure(() =>
-        request.requests.map((item) => batchItem(item, principal)),
-      );
+      const {
+        value: responses,
+        ms,
+        timestamp,
+      } = measure(() => request.requests.map((item) => batchItem(item, principal)));
       for (const item of responses) {
         if (item.response?.$case === 'booleanResponse' || item.response?.$case === 'variantResponse') {
           item.response.value.requestDurationMillis = ms;

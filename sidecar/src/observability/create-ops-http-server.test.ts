@@ -44,7 +44,9 @@ describe('sidecar ops listener', () => {
     const metrics = createSidecarMetrics({
       registry,
       now: () => 5_000,
-      ruleSets: () => [{ ruleSet: RuleSet.fromPartial({ namespace: 'default', revision: 'abc' }), appliedAt: 2_000 }],
+      ruleSets: () => [
+        { ruleSet: RuleSet.fromPartial({ namespace: 'default', revision: 'abc' }), appliedAt: 2_000 },
+      ],
     });
     metrics.evaluated('grpc', 'boolean', 'MATCH');
     const base = await start(createOpsHttpServer({ registry, readiness: createReadinessSwitch(undefined) }));

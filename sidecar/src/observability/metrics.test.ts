@@ -10,7 +10,11 @@ function setup(served: ServedRuleSet[], now: () => number) {
   return { registry, metrics };
 }
 
-async function valueOf(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
+async function valueOf(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number | undefined> {
   const metric = await registry.getSingleMetric(name)?.get();
   const found = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
   return found?.value;
@@ -22,17 +26,31 @@ describe('sidecar metrics', () => {
     metrics.evaluated('grpc', 'variant', 'MATCH');
     metrics.evaluated('grpc', 'variant', 'MATCH');
     metrics.evaluated('ofrep', 'boolean', 'DEFAULT');
-    expect(await valueOf(registry, 'ensign_sidecar_evaluations_total', { api: 'grpc', type: 'variant', reason: 'MATCH' })).toBe(2);
     expect(
-      await valueOf(registry, 'ensign_sidecar_evaluations_total', { api: 'ofrep', type: 'boolean', reason: 'DEFAULT' }),
+      await valueOf(registry, 'ensign_sidecar_evaluations_total', {
+        api: 'grpc',
+        type: 'variant',
+        reason: 'MATCH',
+      }),
+    ).toBe(2);
+    expect(
+      await valueOf(registry, 'ensign_sidecar_evaluations_total', {
+        api: 'ofrep',
+        type: 'boolean',
+        reason: 'DEFAULT',
+      }),
     ).toBe(1);
   });
 
   it('counts errors by api and outcome kind', async () => {
     const { registry, metrics } = setup([], () => 0);
     metrics.failed('http', 'NOT_FOUND');
-    expect(await valueOf(registry, 'ensign_sidecar_evaluation_errors_total', { api: 'http', code: 'NOT_FOUND' })).toBe(1);
-    expect(await valueOf(registry, 'ensign_sidecar_evaluation_errors_total', { api: 'grpc', code: 'NOT_FOUND' })).toBeUndefined();
+    expect(
+      await valueOf(registry, 'ensign_sidecar_evaluation_errors_total', { api: 'http', code: 'NOT_FOUND' }),
+    ).toBe(1);
+    expect(
+      await valueOf(registry, 'ensign_sidecar_evaluation_errors_total', { api: 'grpc', code: 'NOT_FOUND' }),
+    ).toBeUndefined();
   });
 
   it('observes durations in microsecond-scale buckets', async () => {
@@ -47,7 +65,11 @@ describe('sidecar metrics', () => {
     let now = 10_000;
     const served: ServedRuleSet[] = [
       {
-        ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r1', flags: [{ key: 'a' }, { key: 'b' }] }),
+        ruleSet: RuleSet.fromPartial({
+          namespace: 'shop',
+          revision: 'r1',
+          flags: [{ key: 'a' }, { key: 'b' }],
+        }),
         appliedAt: 4_000,
       },
     ];
@@ -56,11 +78,15 @@ describe('sidecar metrics', () => {
     now = 12_500;
     expect(await valueOf(registry, 'ensign_sidecar_ruleset_age_seconds', { namespace: 'shop' })).toBe(8.5);
     expect(await valueOf(registry, 'ensign_sidecar_ruleset_flags', { namespace: 'shop' })).toBe(2);
-    expect(await valueOf(registry, 'ensign_sidecar_ruleset_revision_info', { namespace: 'shop', revision: 'r1' })).toBe(1);
+    expect(
+      await valueOf(registry, 'ensign_sidecar_ruleset_revision_info', { namespace: 'shop', revision: 'r1' }),
+    ).toBe(1);
   });
 
   it('drops the series of a replaced revision', async () => {
-    const served: ServedRuleSet[] = [{ ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r1' }), appliedAt: 0 }];
+    const served: ServedRuleSet[] = [
+      { ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r1' }), appliedAt: 0 },
+    ];
     const { registry } = setup(served, () => 0);
     await registry.metrics();
     served[0] = { ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r2' }), appliedAt: 0 };

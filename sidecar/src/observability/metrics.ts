@@ -72,7 +72,8 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
     registers,
     collect() {
       this.reset();
-      for (const s of deps.ruleSets()) this.set({ namespace: s.ruleSet.namespace, revision: s.ruleSet.revision }, 1);
+      for (const s of deps.ruleSets())
+        this.set({ namespace: s.ruleSet.namespace, revision: s.ruleSet.revision }, 1);
     },
   });
   new Gauge({
@@ -83,7 +84,8 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
     collect() {
       this.reset();
       const now = deps.now();
-      for (const s of deps.ruleSets()) this.set({ namespace: s.ruleSet.namespace }, (now - s.appliedAt) / 1000);
+      for (const s of deps.ruleSets())
+        this.set({ namespace: s.ruleSet.namespace }, (now - s.appliedAt) / 1000);
     },
   });
   new Gauge({
@@ -98,9 +100,13 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
   });
 
   const evaluationChildren = tableOf(API_NAMES, (api) =>
-    tableOf(EVALUATION_TYPES, (type) => tableOf(REASONS, (reason) => evaluations.labels({ api, type, reason }))),
+    tableOf(EVALUATION_TYPES, (type) =>
+      tableOf(REASONS, (reason) => evaluations.labels({ api, type, reason })),
+    ),
   );
-  const errorChildren = tableOf(API_NAMES, (api) => tableOf(OUTCOME_KINDS, (code) => errors.labels({ api, code })));
+  const errorChildren = tableOf(API_NAMES, (api) =>
+    tableOf(OUTCOME_KINDS, (code) => errors.labels({ api, code })),
+  );
   const durationChildren = tableOf(API_NAMES, (api) => duration.labels({ api }));
 
   return {

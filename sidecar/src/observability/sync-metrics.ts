@@ -36,7 +36,11 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
     state(current) {
       for (const s of STATES) state.set({ state: s }, s === current ? 1 : 0);
     },
-    reconnected: () => { reconnects.inc(); },
-    rejected: (namespace) => { rejected.inc({ namespace }); },
+    reconnected: () => {
+      reconnects.inc();
+    },
+    rejected: (namespace) => {
+      rejected.inc({ namespace });
+    },
   };
 }

@@ -47,9 +47,10 @@ afterEach(() => {
 async function start(deps: EvaluationApiDeps, reflection = false) {
   const server = createEvaluationGrpcServer({ ...deps, reflection });
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) =>
-      error ? reject(error) : resolve(p),
-    );
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) => {
+      if (error) reject(error);
+      else resolve(p);
+    });
   });
   const address = `127.0.0.1:${port}`;
   const credentials = grpc.credentials.createInsecure();
@@ -66,7 +67,10 @@ function call<Req, Res>(
   metadata = new grpc.Metadata(),
 ) {
   return new Promise<Res>((resolve, reject) => {
-    method.call(client, request, metadata, (error, value) => (error ? reject(error) : resolve(value as Res)));
+    method.call(client, request, metadata, (error, value) => {
+      if (error) reject(error);
+      else resolve(value as Res);
+    });
   });
 }
 
@@ -89,9 +93,10 @@ function healthCheck(health: grpc.Client, service: string): Promise<string> {
     const check = (health as unknown as Record<string, Unary<{ service: string }, { status: string }>>)[
       'check'
     ];
-    check?.call(health, { service }, new grpc.Metadata(), (error, value) =>
-      error ? reject(error) : resolve(value?.status ?? ''),
-    );
+    check?.call(health, { service }, new grpc.Metadata(), (error, value) => {
+      if (error) reject(error);
+      else resolve(value?.status ?? '');
+    });
   });
 }
 

@@ -51,7 +51,9 @@ describe('repaired reflection descriptors', () => {
       (m) => m.name === 'EvaluationRequest',
     );
     expect(request?.nestedType.map((n) => n.name)).toEqual(['ContextEntry']);
-    expect(request?.field.find((f) => f.name === 'context')?.typeName).toBe('.flipt.evaluation.EvaluationRequest.ContextEntry');
+    expect(request?.field.find((f) => f.name === 'context')?.typeName).toBe(
+      '.flipt.evaluation.EvaluationRequest.ContextEntry',
+    );
     expect(request?.field.find((f) => f.name === 'request_id')?.jsonName).toBe('requestId');
   });
 

@@ -28,7 +28,9 @@ function repairMessage(message: DescriptorProto): void {
   for (const nested of message.nestedType) {
     repairMessage(nested);
     if (nested.options?.mapEntry !== true) continue;
-    const field = message.field.find((f) => f.typeName === nested.name || f.typeName.endsWith(`.${nested.name}`));
+    const field = message.field.find(
+      (f) => f.typeName === nested.name || f.typeName.endsWith(`.${nested.name}`),
+    );
     if (!field) continue;
     const name = mapEntryName(field.name);
     field.typeName = field.typeName.slice(0, field.typeName.length - nested.name.length) + name;
@@ -70,7 +72,8 @@ function qualifyReferences(file: FileDescriptorProto, symbols: ReadonlyMap<strin
   };
   const visit = (message: DescriptorProto, scope: string) => {
     const fqn = scope === '' ? message.name : `${scope}.${message.name}`;
-    for (const field of message.field) if (field.typeName !== '') field.typeName = qualify(field.typeName, fqn);
+    for (const field of message.field)
+      if (field.typeName !== '') field.typeName = qualify(field.typeName, fqn);
     for (const nested of message.nestedType) visit(nested, fqn);
   };
   for (const message of file.messageType) visit(message, file.package);

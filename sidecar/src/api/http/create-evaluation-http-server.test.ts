@@ -107,7 +107,9 @@ describe('Flipt REST evaluation', () => {
 
   it('edge case 35 over HTTP: an item without namespaceKey evaluates default and its error echoes ""', async () => {
     const base = await start();
-    const res = await post(base, '/evaluate/v1/batch', { requests: [{ flagKey: 'flag_default' }, { flagKey: 'nope' }] });
+    const res = await post(base, '/evaluate/v1/batch', {
+      requests: [{ flagKey: 'flag_default' }, { flagKey: 'nope' }],
+    });
     const body = (await res.json()) as { responses: Record<string, unknown>[] };
     expect(body.responses[0]).toMatchObject({ variantResponse: { variantKey: 'blue' } });
     expect(body.responses[1]).toEqual({
@@ -117,7 +119,12 @@ describe('Flipt REST evaluation', () => {
   });
 
   it.each([
-    ['a missing flag', { flagKey: 'x' }, 404, '{"code":5,"message":"flag \\"default/x\\" not found","details":[]}'],
+    [
+      'a missing flag',
+      { flagKey: 'x' },
+      404,
+      '{"code":5,"message":"flag \\"default/x\\" not found","details":[]}',
+    ],
     [
       'an unknown namespace',
       { namespaceKey: 'nowhere', flagKey: 'x' },
@@ -152,15 +159,26 @@ describe('Flipt REST evaluation', () => {
 
   it('indents the answer for application/json+pretty', async () => {
     const base = await start();
-    const res = await post(base, '/evaluate/v1/boolean', { flagKey: 'nope' }, { 'content-type': 'application/json+pretty' });
-    expect(await res.text()).toBe('{\n  "code": 5,\n  "message": "flag \\"default/nope\\" not found",\n  "details": []\n}');
+    const res = await post(
+      base,
+      '/evaluate/v1/boolean',
+      { flagKey: 'nope' },
+      { 'content-type': 'application/json+pretty' },
+    );
+    expect(await res.text()).toBe(
+      '{\n  "code": 5,\n  "message": "flag \\"default/nope\\" not found",\n  "details": []\n}',
+    );
   });
 
   it('refuses a body over 1 MiB with 413', async () => {
     const base = await start();
     const res = await post(base, '/evaluate/v1/variant', { flagKey: 'x', pad: 'x'.repeat(1024 * 1024) });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ code: 8, message: 'request body is larger than 1048576 bytes', details: [] });
+    expect(await res.json()).toEqual({
+      code: 8,
+      message: 'request body is larger than 1048576 bytes',
+      details: [],
+    });
   });
 
   it('refuses a chunked body once it passes the limit', async () => {
@@ -234,7 +252,10 @@ describe('OFREP', () => {
 
   it('evaluates a variant flag like Flipt: the variant key as value, attachment and segments in metadata', async () => {
     const base = await start();
-    const res = await evaluate(base, 'flag_001', { targetingKey: 'some-fixed-entity-id', in_segment: 'segment_005' });
+    const res = await evaluate(base, 'flag_001', {
+      targetingKey: 'some-fixed-entity-id',
+      in_segment: 'segment_005',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       key: 'flag_001',
@@ -269,7 +290,11 @@ describe('OFREP', () => {
   it('reports a disabled variant flag as DISABLED with its default variant', async () => {
     const base = await start();
     const res = await evaluate(base, 'flag_disabled', { targetingKey: 'u' });
-    expect(await res.json()).toMatchObject({ reason: 'DISABLED', value: 'bar', metadata: { attachment: '{"bar":"baz"}' } });
+    expect(await res.json()).toMatchObject({
+      reason: 'DISABLED',
+      value: 'bar',
+      metadata: { attachment: '{"bar":"baz"}' },
+    });
   });
 
   it('takes the namespace from x-flipt-namespace', async () => {
@@ -336,7 +361,9 @@ describe('OFREP', () => {
     expect(cached.headers.get('etag')).toBe(first);
     expect(await cached.text()).toBe('');
 
-    deps.lookup.set(hashedRuleSet({ ...DEFAULT_RULE_SET, revision: '', flags: DEFAULT_RULE_SET.flags.slice(1) }));
+    deps.lookup.set(
+      hashedRuleSet({ ...DEFAULT_RULE_SET, revision: '', flags: DEFAULT_RULE_SET.flags.slice(1) }),
+    );
     const changed = await bulk({ targetingKey: 'u', plan: 'pro' }, { 'if-none-match': first });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(first);
@@ -344,10 +371,18 @@ describe('OFREP', () => {
 
   it('limits a bulk evaluation to context.flags and reports unknown keys inline', async () => {
     const base = await start();
-    const res = await post(base, '/ofrep/v1/evaluate/flags', { context: { targetingKey: 'u', flags: 'flag_default,nope' } });
+    const res = await post(base, '/ofrep/v1/evaluate/flags', {
+      context: { targetingKey: 'u', flags: 'flag_default,nope' },
+    });
     expect(await res.json()).toEqual({
       flags: [
-        { key: 'flag_default', reason: 'DEFAULT', variant: 'blue', value: 'blue', metadata: { attachment: '{"hex":"#00f"}' } },
+        {
+          key: 'flag_default',
+          reason: 'DEFAULT',
+          variant: 'blue',
+          value: 'blue',
+          metadata: { attachment: '{"hex":"#00f"}' },
+        },
         { key: 'nope', errorCode: 'FLAG_NOT_FOUND', errorDetails: 'flag "default/nope" not found' },
       ],
     });
@@ -357,14 +392,25 @@ describe('OFREP', () => {
     const base = await start();
     const res = await post(base, '/ofrep/v1/evaluate/flags', { context: {} });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errorCode: 'TARGETING_KEY_MISSING', errorDetails: 'context.targetingKey is required' });
+    expect(await res.json()).toEqual({
+      errorCode: 'TARGETING_KEY_MISSING',
+      errorDetails: 'context.targetingKey is required',
+    });
   });
 
   it('answers a bulk evaluation of an unserved namespace with 404', async () => {
     const base = await start();
-    const res = await post(base, '/ofrep/v1/evaluate/flags', { context: { targetingKey: 'u' } }, { 'x-flipt-namespace': 'nowhere' });
+    const res = await post(
+      base,
+      '/ofrep/v1/evaluate/flags',
+      { context: { targetingKey: 'u' } },
+      { 'x-flipt-namespace': 'nowhere' },
+    );
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ errorCode: 'FLAG_NOT_FOUND', errorDetails: 'namespace "nowhere" not found' });
+    expect(await res.json()).toEqual({
+      errorCode: 'FLAG_NOT_FOUND',
+      errorDetails: 'namespace "nowhere" not found',
+    });
   });
 });
 

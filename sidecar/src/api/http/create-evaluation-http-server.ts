@@ -53,7 +53,8 @@ export function createEvaluationHttpHandler(deps: EvaluationHttpDeps): RequestLi
   function route(path: string): RouteResult {
     const endpoint = fixed.get(path);
     if (endpoint) return { endpoint, param: '' };
-    if (path.startsWith(OFREP_FLAG_PREFIX)) return withParam(ofrep.single, path.slice(OFREP_FLAG_PREFIX.length));
+    if (path.startsWith(OFREP_FLAG_PREFIX))
+      return withParam(ofrep.single, path.slice(OFREP_FLAG_PREFIX.length));
     if (path.startsWith(SNAPSHOT_PREFIX)) return withParam(snapshot, path.slice(SNAPSHOT_PREFIX.length));
     return undefined;
   }
@@ -87,7 +88,8 @@ export function createEvaluationHttpHandler(deps: EvaluationHttpDeps): RequestLi
     }
     serve(req, res, found).catch((error: unknown) => {
       deps.logger.error({ err: error, path }, 'HTTP request failed');
-      if (!res.headersSent) found.endpoint.fail(req, res, { kind: 'INTERNAL', message: 'internal error' }, found.param);
+      if (!res.headersSent)
+        found.endpoint.fail(req, res, { kind: 'INTERNAL', message: 'internal error' }, found.param);
       else res.destroy();
     });
   };

@@ -11,5 +11,10 @@ export interface Endpoint {
   /** Writes `error` in this surface's error shape with the status-table HTTP status. */
   fail(req: IncomingMessage, res: ServerResponse, error: ApiError, param: string): void;
   /** `param` is the decoded path parameter (flag key, namespace), "" for routes without one. */
-  handle(req: IncomingMessage, res: ServerResponse, principal: Principal, param: string): Promise<void> | void;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: Principal,
+    param: string,
+  ): Promise<void> | void;
 }

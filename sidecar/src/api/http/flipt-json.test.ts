@@ -79,7 +79,10 @@ describe('Flipt gateway JSON', () => {
       requestId: 'b',
       requestDurationMillis: 2,
       responses: [
-        { type: 2, response: { $case: 'errorResponse', value: { flagKey: 'x', namespaceKey: '', reason: 0 } } },
+        {
+          type: 2,
+          response: { $case: 'errorResponse', value: { flagKey: 'x', namespaceKey: '', reason: 0 } },
+        },
       ],
     });
     expect(JSON.stringify(json)).toBe(

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { INVALID_VALUES_MESSAGE, parseBatchEvaluationRequest, parseEvaluationRequest } from './flipt-request.ts';
+import {
+  INVALID_VALUES_MESSAGE,
+  parseBatchEvaluationRequest,
+  parseEvaluationRequest,
+} from './flipt-request.ts';
 
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
 describe('Flipt REST request decoding', () => {
   it('reads lowerCamel field names', () => {
     const result = parseEvaluationRequest(
-      body({ requestId: 'r', namespaceKey: 'shop', flagKey: 'f', entityId: 'e', context: { a: '1' }, reference: 'x' }),
+      body({
+        requestId: 'r',
+        namespaceKey: 'shop',
+        flagKey: 'f',
+        entityId: 'e',
+        context: { a: '1' },
+        reference: 'x',
+      }),
     );
     expect(result).toEqual({
       ok: true,
@@ -24,7 +35,13 @@ describe('Flipt REST request decoding', () => {
 
   it('reads snake_case field names', () => {
     const result = parseEvaluationRequest(
-      body({ request_id: 'r', namespace_key: 'shop', flag_key: 'f', entity_id: 'e', environment_key: 'prod' }),
+      body({
+        request_id: 'r',
+        namespace_key: 'shop',
+        flag_key: 'f',
+        entity_id: 'e',
+        environment_key: 'prod',
+      }),
     );
     expect(result.ok && result.value).toMatchObject({
       requestId: 'r',
@@ -84,7 +101,13 @@ describe('Flipt REST request decoding', () => {
 
   it('decodes a batch with mixed spellings in its items', () => {
     const result = parseBatchEvaluationRequest(
-      body({ request_id: 'b', requests: [{ flagKey: 'a', requestId: '1' }, { flag_key: 'b', namespace_key: 'x' }] }),
+      body({
+        request_id: 'b',
+        requests: [
+          { flagKey: 'a', requestId: '1' },
+          { flag_key: 'b', namespace_key: 'x' },
+        ],
+      }),
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;

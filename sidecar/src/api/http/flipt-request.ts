@@ -58,13 +58,11 @@ const batchRequestSchema = z
     requests: z.array(evaluationRequestSchema).nullish(),
     reference: optionalString,
   })
-  .transform(
-    (r): BatchEvaluationRequest => ({
-      requestId: r.requestId ?? r.request_id ?? '',
-      requests: r.requests ?? [],
-      reference: r.reference ?? '',
-    }),
-  );
+  .transform((r): BatchEvaluationRequest => ({
+    requestId: r.requestId ?? r.request_id ?? '',
+    requests: r.requests ?? [],
+    reference: r.reference ?? '',
+  }));
 
 function parseBody<T>(body: Buffer, schema: z.ZodType<T>): ApiResult<T> {
   const text = body.toString('utf8');

@@ -49,23 +49,24 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
     sendOfrepError(res, error, key);
   }
 
-  /** Body, namespace and rule set of a request, or the error already sent. */
+  /** Body, namespace and rule set of a request, or why there are none. */
   async function prepare(
     req: IncomingMessage,
-    res: ServerResponse,
     principal: Principal,
     missing: (namespace: string) => ApiError,
-    key?: string,
-  ): Promise<{ request: OfrepRequest; served: ServedNamespace } | undefined> {
+  ): Promise<
+    | { readonly ok: true; readonly request: OfrepRequest; readonly served: ServedNamespace }
+    | { readonly ok: false; readonly error: OfrepError }
+  > {
     const body = await readBody(req, maxBodyBytes);
-    if (!body.ok) return void fail(res, ofrepErrorOf(body.error), key);
+    if (!body.ok) return { ok: false, error: ofrepErrorOf(body.error) };
     const parsed = parseOfrepRequest(body.value);
-    if (!parsed.ok) return void fail(res, parsed.error, key);
-    if (parsed.value.targetingKey === undefined) return void fail(res, targetingKeyMissing(), key);
+    if (!parsed.ok) return parsed;
+    if (parsed.value.targetingKey === undefined) return { ok: false, error: targetingKeyMissing() };
     const namespace = namespaceName(deps, headerValue(req, OFREP_NAMESPACE_HEADER) ?? '');
     const served = resolveNamespace(deps, principal, namespace, missing);
-    if (!served.ok) return void fail(res, ofrepErrorOf(served.error), key);
-    return { request: parsed.value, served: served.value };
+    if (!served.ok) return { ok: false, error: ofrepErrorOf(served.error) };
+    return { ok: true, request: parsed.value, served: served.value };
   }
 
   /** One flag's answer, success or failure, counted in the metrics. */
@@ -95,11 +96,16 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
   const single: Endpoint = {
     api: 'ofrep',
     method: 'POST',
-    fail: (_req, res, error, key) => sendOfrepError(res, ofrepErrorOf(error), key),
+    fail: (_req, res, error, key) => {
+      sendOfrepError(res, ofrepErrorOf(error), key);
+    },
     handle: (req, res, principal, key) =>
       timed(async () => {
-        const ready = await prepare(req, res, principal, (ns) => flagNotFound(ns, key), key);
-        if (!ready) return;
+        const ready = await prepare(req, principal, (ns) => flagNotFound(ns, key));
+        if (!ready.ok) {
+          fail(res, ready.error, key);
+          return;
+        }
         const answer = evaluateOne(ready.served, ready.request, key);
         if (answer.ok) sendJson(res, 200, answer.body);
         else sendOfrepError(res, answer.error, key);
@@ -109,14 +115,19 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
   const bulk: Endpoint = {
     api: 'ofrep',
     method: 'POST',
-    fail: (_req, res, error) => sendOfrepError(res, ofrepErrorOf(error)),
+    fail: (_req, res, error) => {
+      sendOfrepError(res, ofrepErrorOf(error));
+    },
     handle: (req, res, principal) =>
       timed(async () => {
-        const ready = await prepare(req, res, principal, (ns) => ({
+        const ready = await prepare(req, principal, (ns) => ({
           kind: 'NOT_FOUND',
           message: `namespace "${ns}" not found`,
         }));
-        if (!ready) return;
+        if (!ready.ok) {
+          fail(res, ready.error);
+          return;
+        }
         const { served, request } = ready;
         const etag = bulkEtag(served.ruleSet.namespace, served.ruleSet.revision, request.context);
         if (ifNoneMatchHits(headerValue(req, 'if-none-match'), etag)) {

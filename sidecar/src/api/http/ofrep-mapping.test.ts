@@ -6,7 +6,17 @@ const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value :
 describe('OFREP mapping', () => {
   it('takes targetingKey as the entity and stringifies every other attribute', () => {
     const parsed = parseOfrepRequest(
-      body({ context: { targetingKey: 'u1', plan: 'pro', age: 42, beta: true, tags: ['a', 'b'], geo: { c: 'NL' }, gone: null } }),
+      body({
+        context: {
+          targetingKey: 'u1',
+          plan: 'pro',
+          age: 42,
+          beta: true,
+          tags: ['a', 'b'],
+          geo: { c: 'NL' },
+          gone: null,
+        },
+      }),
     );
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -71,7 +81,10 @@ describe('OFREP mapping', () => {
     ['FLAG_DISABLED', 'DISABLED'],
     ['UNKNOWN', 'UNKNOWN'],
   ] as const)('maps reason %s to %s', (reason, expected) => {
-    const success = ofrepSuccess({ kind: 'boolean', flagKey: 'b', enabled: false, reason, segmentKeys: [] }, {});
+    const success = ofrepSuccess(
+      { kind: 'boolean', flagKey: 'b', enabled: false, reason, segmentKeys: [] },
+      {},
+    );
     expect(success).toEqual({ key: 'b', reason: expected, variant: 'false', value: false, metadata: {} });
   });
 

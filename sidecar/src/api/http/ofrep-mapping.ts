@@ -16,7 +16,8 @@ import type { BooleanResult, EvaluationReason, VariantResult } from '../../engin
 import type { ApiError } from '../api-error.ts';
 import type { OutcomeKind } from '../status-table.ts';
 
-export type OfrepErrorCode = 'PARSE_ERROR' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'FLAG_NOT_FOUND' | 'GENERAL';
+export type OfrepErrorCode =
+  'PARSE_ERROR' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'FLAG_NOT_FOUND' | 'GENERAL';
 
 export interface OfrepError {
   readonly kind: OutcomeKind;
@@ -33,7 +34,8 @@ export interface OfrepRequest {
   readonly flagKeys: readonly string[] | undefined;
 }
 
-export type OfrepParse = { readonly ok: true; readonly value: OfrepRequest } | { readonly ok: false; readonly error: OfrepError };
+export type OfrepParse =
+  { readonly ok: true; readonly value: OfrepRequest } | { readonly ok: false; readonly error: OfrepError };
 
 const bodySchema = z.object({ context: z.unknown().optional() });
 const contextSchema = z.record(z.string(), z.unknown()).nullish();
@@ -51,7 +53,10 @@ function attributeText(value: unknown): string | undefined {
       return String(value);
     case 'object':
       return value === null ? undefined : JSON.stringify(value);
-    default:
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
       return undefined;
   }
 }
@@ -97,7 +102,11 @@ export function parseOfrepRequest(body: Buffer): OfrepParse {
 }
 
 export function targetingKeyMissing(): OfrepError {
-  return { kind: 'INVALID_REQUEST', errorCode: 'TARGETING_KEY_MISSING', details: 'context.targetingKey is required' };
+  return {
+    kind: 'INVALID_REQUEST',
+    errorCode: 'TARGETING_KEY_MISSING',
+    details: 'context.targetingKey is required',
+  };
 }
 
 export function ofrepErrorOf(error: ApiError): OfrepError {
@@ -150,11 +159,17 @@ export function ofrepFailure(key: string | undefined, error: OfrepError): Record
  * Strong ETag of a bulk answer: it changes exactly when the namespace revision or the evaluation
  * context changes, because the answer is a function of those two.
  */
-export function bulkEtag(namespace: string, revision: string, context: Readonly<Record<string, string>>): string {
+export function bulkEtag(
+  namespace: string,
+  revision: string,
+  context: Readonly<Record<string, string>>,
+): string {
   const entries = Object.keys(context)
     .sort()
     .map((key) => [key, context[key]]);
-  const digest = createHash('sha1').update(JSON.stringify([namespace, revision, entries])).digest('hex');
+  const digest = createHash('sha1')
+    .update(JSON.stringify([namespace, revision, entries]))
+    .digest('hex');
   return `"${digest}"`;
 }
 

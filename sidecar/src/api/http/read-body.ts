@@ -26,7 +26,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<ApiResult
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(ok(Buffer.concat(chunks, size))));
-    req.on('error', (error) => resolve(fail('INVALID_REQUEST', `could not read request body: ${error.message}`)));
+    req.on('end', () => {
+      resolve(ok(Buffer.concat(chunks, size)));
+    });
+    req.on('error', (error) => {
+      resolve(fail('INVALID_REQUEST', `could not read request body: ${error.message}`));
+    });
   });
 }

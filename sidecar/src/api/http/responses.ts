@@ -10,10 +10,18 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
 /** Flipt's gateway indents its JSON when the request says `application/json+pretty`. */
 export function wantsPretty(req: IncomingMessage): boolean {
   const pretty = 'application/json+pretty';
-  return headerValue(req, 'accept')?.includes(pretty) === true || headerValue(req, 'content-type')?.includes(pretty) === true;
+  return (
+    headerValue(req, 'accept')?.includes(pretty) === true ||
+    headerValue(req, 'content-type')?.includes(pretty) === true
+  );
 }
 
-export function sendBytes(res: ServerResponse, status: number, body: Buffer | string, headers: OutgoingHttpHeaders = {}): void {
+export function sendBytes(
+  res: ServerResponse,
+  status: number,
+  body: Buffer | string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),

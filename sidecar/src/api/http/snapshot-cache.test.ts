@@ -9,11 +9,18 @@ describe('snapshot cache', () => {
 
   it('renders each level of a revision once and returns the same bytes afterwards', () => {
     const cache = createSnapshotCache();
-    const ruleSet = RuleSet.fromPartial({ namespace: 'shop', revision: 'r1', flags: [{ key: 'a', name: 'a' }] });
+    const ruleSet = RuleSet.fromPartial({
+      namespace: 'shop',
+      revision: 'r1',
+      flags: [{ key: 'a', name: 'a' }],
+    });
     const first = cache.get(ruleSet, 2);
     expect(cache.get(ruleSet, 2).body).toBe(first.body);
     expect(cache.get(ruleSet, 0).body).not.toBe(first.body);
-    expect(JSON.parse(first.body.toString())).toMatchObject({ namespace: { key: 'shop' }, flags: [{ key: 'a' }] });
+    expect(JSON.parse(first.body.toString())).toMatchObject({
+      namespace: { key: 'shop' },
+      flags: [{ key: 'a' }],
+    });
   });
 
   it('renders a new revision afresh', () => {

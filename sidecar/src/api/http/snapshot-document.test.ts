@@ -92,7 +92,9 @@ describe('client snapshot document', () => {
 
   it('prints float32 rollouts with the digits Flipt prints', () => {
     const decoded = RuleSet.decode(RuleSet.encode(DEFAULT_RULE_SET).finish());
-    const rule = (flagOf(snapshotDocument(decoded, 2), 'flag_vip').rules as { distributions: { rollout: number }[] }[])[0];
+    const rule = (
+      flagOf(snapshotDocument(decoded, 2), 'flag_vip').rules as { distributions: { rollout: number }[] }[]
+    )[0];
     expect(rule?.distributions[0]?.rollout).toBe(33.33);
   });
 
@@ -113,11 +115,16 @@ describe('client snapshot document', () => {
   });
 
   it('omits defaultVariant for clients from 1.38 to 1.46', () => {
-    expect(flagOf(snapshotDocument(DEFAULT_RULE_SET, 1), 'flag_default')).not.toHaveProperty('defaultVariant');
+    expect(flagOf(snapshotDocument(DEFAULT_RULE_SET, 1), 'flag_default')).not.toHaveProperty(
+      'defaultVariant',
+    );
   });
 
   it('refuses a rule set whose rule names a segment it lacks', () => {
-    const broken = RuleSet.fromPartial({ namespace: 'x', flags: [{ key: 'f', rules: [{ segmentKeys: ['ghost'] }] }] });
+    const broken = RuleSet.fromPartial({
+      namespace: 'x',
+      flags: [{ key: 'f', rules: [{ segmentKeys: ['ghost'] }] }],
+    });
     expect(() => snapshotDocument(broken, 2)).toThrow('flag "f" references segment "ghost"');
   });
 });

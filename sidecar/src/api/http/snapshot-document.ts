@@ -85,7 +85,10 @@ function rolloutJson(flag: Flag, rollout: Rollout, index: number, ctx: RenderCon
       return {
         type: 'THRESHOLD_ROLLOUT_TYPE',
         rank,
-        threshold: { percentage: float32Json(rollout.kind.value.percentage), value: rollout.kind.value.value },
+        threshold: {
+          percentage: float32Json(rollout.kind.value.percentage),
+          value: rollout.kind.value.value,
+        },
       };
     case 'segment':
       return {
@@ -127,7 +130,9 @@ function flagJson(flag: Flag, level: SnapshotLevel, ctx: RenderContext): Json {
 }
 
 export function snapshotDocument(ruleSet: RuleSet, level: SnapshotLevel): Json {
-  const ctx: RenderContext = { segments: new Map(ruleSet.segments.map((s) => [s.key, segmentJson(s, level)])) };
+  const ctx: RenderContext = {
+    segments: new Map(ruleSet.segments.map((s) => [s.key, segmentJson(s, level)])),
+  };
   return {
     namespace: { key: ruleSet.namespace },
     flags: ruleSet.flags.map((flag) => flagJson(flag, level, ctx)),

@@ -38,14 +38,18 @@ export function snapshotEndpoint(deps: EvaluationApiDeps, cache: SnapshotCache):
       }
       let snapshot;
       try {
-        snapshot = cache.get(served.value.ruleSet, snapshotLevel(headerValue(req, ACCEPT_SERVER_VERSION_HEADER)));
+        snapshot = cache.get(
+          served.value.ruleSet,
+          snapshotLevel(headerValue(req, ACCEPT_SERVER_VERSION_HEADER)),
+        );
       } catch (error) {
         deps.logger.error({ err: error, namespace }, 'snapshot rendering failed');
         deps.metrics.failed('snapshot', 'INTERNAL');
         sendFliptError(req, res, { kind: 'INTERNAL', message: 'internal error rendering snapshot' });
         return;
       }
-      if (sameEtag(headerValue(req, 'if-none-match'), snapshot.etag)) sendNotModified(res, { Etag: snapshot.etag });
+      if (sameEtag(headerValue(req, 'if-none-match'), snapshot.etag))
+        sendNotModified(res, { Etag: snapshot.etag });
       else sendBytes(res, 200, snapshot.body, { Etag: snapshot.etag });
       deps.metrics.observeDuration('snapshot', elapsedMillis(start, deps.clock.hrtime()) / 1000);
     },

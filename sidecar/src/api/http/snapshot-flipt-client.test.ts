@@ -2,17 +2,37 @@
 // reading our snapshot endpoint must reach the same answers as the sidecar's engine.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { FliptClient } from '@flipt-io/flipt-client-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../auth-hooks.ts';
 import { createFliptEvaluator } from '../flipt-evaluator.ts';
 import { testApiDeps } from '../test-support/api-deps.ts';
 import { createEvaluationHttpServer } from './create-evaluation-http-server.ts';
 
+// The package's bundled typings do not resolve under nodenext, so the few calls used are typed here.
+interface SnapshotClient {
+  evaluateVariant(request: EngineRequest): {
+    match: boolean;
+    variantKey: string;
+    reason: string;
+    segmentKeys: string[];
+  };
+  evaluateBoolean(request: EngineRequest): { enabled: boolean; reason: string };
+  refresh(): Promise<boolean>;
+  close(): void;
+}
+interface EngineRequest {
+  flagKey: string;
+  entityId: string;
+  context: Record<string, string>;
+}
+const { FliptClient } = (await import('@flipt-io/flipt-client-js')) as unknown as {
+  FliptClient: { init(options: { url: string; namespace: string }): Promise<SnapshotClient> };
+};
+
 const deps = testApiDeps();
 const evaluator = createFliptEvaluator(deps, 'http');
 let server: Server;
-let client: FliptClient;
+let client: SnapshotClient;
 
 beforeAll(async () => {
   server = createEvaluationHttpServer(deps);
@@ -36,7 +56,12 @@ const request = (flagKey: string, entityId: string, context: Record<string, stri
   environmentKey: '',
 });
 
-const REASON_NAMES = ['UNKNOWN_EVALUATION_REASON', 'FLAG_DISABLED_EVALUATION_REASON', 'MATCH_EVALUATION_REASON', 'DEFAULT_EVALUATION_REASON'];
+const REASON_NAMES = [
+  'UNKNOWN_EVALUATION_REASON',
+  'FLAG_DISABLED_EVALUATION_REASON',
+  'MATCH_EVALUATION_REASON',
+  'DEFAULT_EVALUATION_REASON',
+];
 
 describe('@flipt-io/flipt-client-js over the snapshot endpoint', () => {
   it.each([

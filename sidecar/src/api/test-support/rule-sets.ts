@@ -1,7 +1,13 @@
 // Rule sets compiled by hand for the API tests, evaluated by the real engine. The flags reproduce
 // Flipt's own test data where reference/flipt-semantics.md §14 gives the expected answers.
 import { computeRevision } from '@ensign/core/revision.ts';
-import { ConstraintType, FlagType, MatchType, RuleSet, SegmentOperator } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import {
+  ConstraintType,
+  FlagType,
+  MatchType,
+  RuleSet,
+  SegmentOperator,
+} from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { buildIndex } from '../../engine/build-index.ts';
 import type { RuleSetLookup, ServedNamespace } from '../../store/lookup.ts';
 
@@ -81,7 +87,11 @@ export const DEFAULT_RULE_SET = ruleSet({
         {
           kind: {
             $case: 'segment',
-            value: { segmentKeys: ['segment_001'], segmentOperator: SegmentOperator.SEGMENT_OPERATOR_OR, value: true },
+            value: {
+              segmentKeys: ['segment_001'],
+              segmentOperator: SegmentOperator.SEGMENT_OPERATOR_OR,
+              value: true,
+            },
           },
         },
         { kind: { $case: 'threshold', value: { percentage: 50, value: true } } },
