@@ -2,7 +2,7 @@
 // the .proto, and OpenFeature with the OFREP provider — all must agree with each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FliptClient } from '@flipt-io/flipt';
-import { FliptClient as FliptEngineClient } from '@flipt-io/flipt-client-js';
+import * as fliptClientJs from '@flipt-io/flipt-client-js';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
 import type * as grpc from '@grpc/grpc-js';
@@ -10,6 +10,24 @@ import { fliptGrpcClient } from './harness/grpc-client.ts';
 import type { GrpcEvaluationClient } from './harness/grpc-client.ts';
 import { startLocalSystem } from './harness/system.ts';
 import type { LocalSystem } from './harness/system.ts';
+
+/** The part of Flipt's client-side engine this suite uses (its published .d.ts does not resolve under NodeNext). */
+interface SnapshotEngine {
+  evaluateVariant(r: { flagKey: string; entityId: string; context: Record<string, string> }): {
+    variantKey: string;
+    match: boolean;
+  };
+  evaluateBoolean(r: { flagKey: string; entityId: string; context: Record<string, string> }): {
+    enabled: boolean;
+  };
+  refresh(): Promise<boolean>;
+  close(): void;
+}
+const FliptEngineClient = (
+  fliptClientJs as unknown as {
+    FliptClient: { init(options: { url: string; namespace: string }): Promise<SnapshotEngine> };
+  }
+).FliptClient;
 
 let system: LocalSystem;
 let grpcClient: GrpcEvaluationClient;
@@ -24,6 +42,11 @@ afterAll(async () => {
   await OpenFeature.close();
   await system.stop();
 });
+
+type HealthCheck = (
+  request: { service: string },
+  callback: (error: Error | null, response: { status: string }) => void,
+) => void;
 
 interface VariantAnswer {
   match: boolean;
@@ -155,13 +178,11 @@ describe('Flipt gRPC API through a client built from the .proto', () => {
     };
     const health = new pkg.grpc.health.v1.Health(system.grpcAddress, grpcJs.credentials.createInsecure());
     const status = await new Promise<{ status: string }>((resolve, reject) => {
-      (health as unknown as { check: CallableFunction }).check(
-        { service: 'flipt.evaluation.EvaluationService' },
-        (error: Error | null, response: { status: string }) => {
-          if (error) reject(error);
-          else resolve(response);
-        },
-      );
+      const check = (health as unknown as { check: HealthCheck }).check.bind(health);
+      check({ service: 'flipt.evaluation.EvaluationService' }, (error, response) => {
+        if (error) reject(error);
+        else resolve(response);
+      });
     });
     health.close();
     expect(status.status).toBe('SERVING');

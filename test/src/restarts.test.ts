@@ -69,9 +69,9 @@ describe('restarts', () => {
     const system: LocalSystem = track(await startLocalSystem());
     let failures = 0;
     let answered = 0;
-    let stop = false;
+    const control = { stop: false };
     const load = (async () => {
-      while (!stop) {
+      while (!control.stop) {
         const res = await booleanOf(system.httpUrl, 'payments-enabled');
         // The answer flips to false at the end (the edit); any non-200 is a failed evaluation.
         if (res.status === 200) answered++;
@@ -97,7 +97,7 @@ describe('restarts', () => {
     await waitFor('edit after restart applied', async () =>
       (await booleanOf(system.httpUrl, 'payments-enabled')).body.enabled ? undefined : true,
     );
-    stop = true;
+    control.stop = true;
     await load;
     expect(failures).toBe(0);
     expect(answered).toBeGreaterThan(10);

@@ -10,6 +10,13 @@ export interface GrpcEvaluationClient {
   close(): void;
 }
 
+type UnaryMethod<T> = (
+  this: grpc.Client,
+  request: object,
+  metadata: grpc.Metadata,
+  callback: (error: grpc.ServiceError | null, response: T) => void,
+) => void;
+
 export function fliptGrpcClient(address: string): GrpcEvaluationClient {
   const definition = loadSync(join(REPO_ROOT, 'proto/flipt/evaluation/evaluation.proto'), {
     longs: String,
@@ -24,11 +31,9 @@ export function fliptGrpcClient(address: string): GrpcEvaluationClient {
   return {
     call<T>(method: string, request: object, metadata = new grpc.Metadata()): Promise<T> {
       return new Promise((resolve, reject) => {
-        const fn = (client as unknown as Record<string, grpc.MethodDefinition<object, T> & CallableFunction>)[
-          method
-        ];
+        const fn = (client as unknown as Record<string, UnaryMethod<T> | undefined>)[method];
         if (fn === undefined) throw new Error(`no method ${method}`);
-        fn.call(client, request, metadata, (error: grpc.ServiceError | null, response: T) => {
+        fn.call(client, request, metadata, (error, response) => {
           if (error !== null) reject(error);
           else resolve(response);
         });

@@ -10,7 +10,12 @@ export interface VariantAnswer {
   segmentKeys: string[];
 }
 
-async function post<T>(url: string, body: object): Promise<{ status: number; body: T }> {
+export interface Reply<T> {
+  status: number;
+  body: T;
+}
+
+async function post<T>(url: string, body: object): Promise<Reply<T>> {
   const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as T };
 }
