@@ -24,8 +24,8 @@ const cell = (a: Aggregate): string => `${formatNumber(a.median)} [${range(a)}]`
 
 function describePeer(unit: Comparison['unit'], p: PeerRatio): string {
   const value = `${formatNumber(p.value)} ${unit === 'ns/op' ? 'ns' : unit}`;
-  const faster = unit === 'MiB' ? 'less than' : 'faster than';
-  const slower = unit === 'MiB' ? 'more than' : 'slower than';
+  const faster = unit === 'MiB' ? 'smaller than' : 'faster than';
+  const slower = unit === 'MiB' ? 'larger than' : 'slower than';
   if (p.ratio >= 1) return `${formatRatio(p.ratio)}× ${faster} ${p.peer} (${value})`;
   return `${formatRatio(1 / p.ratio)}× ${slower} ${p.peer} (${value})`;
 }
@@ -61,6 +61,22 @@ function sanityLines(sanity: SanityRecord | null): string[] {
   return lines;
 }
 
+/** "load 10000 cold" → "10,000 flags cold"; "rss 1000" → "1,000 flags". */
+function sizeLabel(metric: string): string {
+  return metric.replace(
+    /^(?:load|rss) (\d+)/,
+    (_, n: string) => `${Number(n).toLocaleString('en-US')} flags`,
+  );
+}
+
+/** A warning when another workload shared the CPUs: 1-minute load average above half the CPUs. */
+export function busyWarning(machine: MachineInfo): string | undefined {
+  const cpus = Number(machine.nproc) || machine.cpus;
+  const worst = Math.max(machine.loadavgStart[0] ?? 0, machine.loadavgEnd?.[0] ?? 0);
+  if (worst <= cpus / 2) return undefined;
+  return `WARNING: the machine was busy (1-minute load average up to ${worst.toFixed(2)} on ${cpus} CPUs); absolute numbers are noisy, ratios less so.`;
+}
+
 export function formatConsole(report: Report): string {
   const { machine, summary } = report;
   const lines: string[] = [];
@@ -68,17 +84,19 @@ export function formatConsole(report: Report): string {
     `Ensign vs peer engines — ${report.reps} round(s)${report.quick ? ' (quick)' : ''}; ${machine.cpuModel} ×${machine.nproc}, ` +
       `Node ${machine.node}; load average ${machine.loadavgStart[0]?.toFixed(2) ?? '?'} → ${machine.loadavgEnd?.[0]?.toFixed(2) ?? '?'}`,
   );
+  const warning = busyWarning(machine);
+  if (warning !== undefined) lines.push(warning);
   lines.push('', 'Evaluation (100-flag state, 10,000 cycling contexts; median of per-round medians):');
   for (const c of summary.comparisons.filter((x) => x.unit === 'ns/op')) {
     lines.push(`  ${c.metric.padEnd(10)} ${describeComparison(c)}`);
   }
   lines.push('', 'Load (state bytes → ready to evaluate; ensign = RuleSet.decode + buildIndex):');
   for (const c of summary.comparisons.filter((x) => x.unit === 'ms')) {
-    lines.push(`  ${c.metric.replace(/^load /, '').padEnd(11)} ${describeComparison(c)}`);
+    lines.push(`  ${sizeLabel(c.metric).padEnd(18)} ${describeComparison(c)}`);
   }
   lines.push('', 'Memory (RSS Δ after the first load, after gc):');
   for (const c of summary.comparisons.filter((x) => x.unit === 'MiB')) {
-    lines.push(`  ${c.metric.replace(/^rss /, '').padEnd(6)} flags ${describeComparison(c)}`);
+    lines.push(`  ${sizeLabel(c.metric).padEnd(18)} ${describeComparison(c)}`);
   }
   lines.push(
     '',
@@ -115,6 +133,8 @@ export function formatMarkdown(report: Report): string {
       `${machine.loadavgEnd?.map((x) => x.toFixed(2)).join('/') ?? '?'} at end; ${report.reps} round(s)${report.quick ? ' (quick)' : ''}, ` +
       `${machine.wallSeconds ?? '?'} s wall; commit ${machine.commit}.`,
   );
+  const warning = busyWarning(machine);
+  if (warning !== undefined) parts.push(`**${warning}**`);
   parts.push(
     table(
       ['metric', 'ensign', 'flagd', 'flipt', 'unleash'],

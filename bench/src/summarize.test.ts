@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeComparison, formatNumber } from './format-report.ts';
+import { busyWarning, describeComparison, formatNumber } from './format-report.ts';
+import type { MachineInfo } from './machine-info.ts';
 import type { EvalRecord, Round } from './records.ts';
 import { aggregate, median, percentile } from './stats.ts';
 import { checkTargets, formatRatio, summarize, type Comparison } from './summarize.ts';
@@ -111,5 +112,29 @@ describe('report text', () => {
     expect(formatNumber(95.25)).toBe('95.3');
     expect(formatRatio(89.4)).toBe('89');
     expect(formatRatio(2.71)).toBe('2.7');
+  });
+});
+
+describe('busyWarning', () => {
+  const machine = (start: number, end: number): MachineInfo => ({
+    date: '2026-01-01T00:00:00.000Z',
+    cpuModel: 'cpu',
+    cpus: 2,
+    nproc: '2',
+    memTotalGib: 1,
+    node: 'v24',
+    v8: '13',
+    kernel: 'Linux',
+    commit: 'abc',
+    loadavgStart: [start, 0, 0],
+    loadavgEnd: [end, 0, 0],
+  });
+
+  it('stays silent while the load average is at most half the CPUs', () => {
+    expect(busyWarning(machine(0.4, 1))).toBeUndefined();
+  });
+
+  it('warns with the worst load average seen at start or end', () => {
+    expect(busyWarning(machine(0.4, 2.5))).toContain('load average up to 2.50 on 2 CPUs');
   });
 });
