@@ -51,6 +51,9 @@ const REASONS: Readonly<Record<DomainReason, EvaluationReason>> = {
   DEFAULT: EvaluationReason.DEFAULT_EVALUATION_REASON,
 };
 
+/** Placeholder for batch items until the batch's own end time is known (never sent). */
+const UNSTAMPED = new Date(0);
+
 // The engine's results are frozen and shared; the wire types merely say string[].
 function wireKeys(keys: readonly string[]): string[] {
   return keys as string[];
@@ -151,20 +154,19 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     const result = outcome.value;
     metrics.evaluated(api, result.kind, result.reason);
     // Duration and timestamp are the batch's, filled in once the whole batch has run.
-    const unstamped = new Date(0);
     return result.kind === 'boolean'
       ? {
           type: EvaluationResponseType.BOOLEAN_EVALUATION_RESPONSE_TYPE,
           response: {
             $case: 'booleanResponse',
-            value: booleanResponse(result, request.requestId, 0, unstamped),
+            value: booleanResponse(result, request.requestId, 0, UNSTAMPED),
           },
         }
       : {
           type: EvaluationResponseType.VARIANT_EVALUATION_RESPONSE_TYPE,
           response: {
             $case: 'variantResponse',
-            value: variantResponse(result, request.requestId, 0, unstamped),
+            value: variantResponse(result, request.requestId, 0, UNSTAMPED),
           },
         };
   }
