@@ -6,7 +6,6 @@ import * as grpc from '@grpc/grpc-js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createLogger } from '@ensign/core/logger.ts';
 import { closeHttp, listenGrpc, listenHttp, shutdownGrpc } from '@ensign/core/listen.ts';
-import { createOpsServer } from '@ensign/core/ops-server.ts';
 import { onShutdownSignal, parseOrExit } from '@ensign/core/process.ts';
 import { allowAllNamespaces, allowAnonymous } from './api/auth-hooks.ts';
 import { systemClock } from './api/clock.ts';
@@ -16,6 +15,7 @@ import { createEvaluationHttpServer } from './api/http/create-evaluation-http-se
 import { readinessFromStore } from './api/readiness.ts';
 import { parseSidecarConfig, SIDECAR_OPTIONS } from './config.ts';
 import { buildIndex } from './engine/build-index.ts';
+import { createOpsHttpServer } from './observability/create-ops-http-server.ts';
 import { createSidecarMetrics } from './observability/metrics.ts';
 import { createSyncMetrics } from './observability/sync-metrics.ts';
 import { DiskCache } from './store/disk-cache.ts';
@@ -66,7 +66,7 @@ const syncMetrics = createSyncMetrics(registry);
 
 const grpcServer = createEvaluationGrpcServer({ ...deps, reflection: config['grpc-reflection'] });
 const httpServer = createEvaluationHttpServer(deps);
-const opsServer = createOpsServer({ registry, notReadyReason: () => readiness.notReadyReason() });
+const opsServer = createOpsHttpServer({ registry, readiness });
 
 await listenHttp(opsServer, config['ops-addr'], 'ops-addr');
 await listenGrpc(grpcServer, config['grpc-addr'], 'grpc-addr');
@@ -91,8 +91,12 @@ const sync = new SyncClient({
     syncMetrics.state(state);
     logger.info({ state, operator: config['operator-addr'] }, 'sync state');
   },
-  onRejected: (ruleSet) => { syncMetrics.rejected(ruleSet.namespace); },
-  onReconnect: () => { syncMetrics.reconnected(); },
+  onRejected: (ruleSet) => {
+    syncMetrics.rejected(ruleSet.namespace);
+  },
+  onReconnect: () => {
+    syncMetrics.reconnected();
+  },
 });
 sync.start();
 logger.info(

@@ -1,6 +1,6 @@
 // The operator's per-namespace "latest compiled rule set", shared by every sync stream. Encoded once
 // per revision: a hundred sidecars watching one namespace cost one encode, not a hundred.
-import type { RuleSet} from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { WatchResponse } from '@ensign/proto/ensign/sync/v1/sync.ts';
 
 export interface PublishedRuleSet {

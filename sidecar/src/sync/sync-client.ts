@@ -110,9 +110,12 @@ export class SyncClient {
       this.#deps.logger.warn({ operator: this.#deps.address, ...details }, reason);
       this.#retry();
     };
-    call.on('error', (error: grpc.ServiceError) => { ended_('sync stream failed', { code: grpc.status[error.code], details: error.details }); },
-    );
-    call.on('end', () => { ended_('sync stream ended', {}); });
+    call.on('error', (error: grpc.ServiceError) => {
+      ended_('sync stream failed', { code: grpc.status[error.code], details: error.details });
+    });
+    call.on('end', () => {
+      ended_('sync stream ended', {});
+    });
     call.write(
       WatchRequest.fromPartial({
         kind: {
