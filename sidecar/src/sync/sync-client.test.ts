@@ -76,7 +76,9 @@ async function startOperator(port = 0, hub?: RuleSetHub): Promise<Operator> {
     stop: () =>
       new Promise<void>((resolve) => {
         sync.endAll();
-        server.tryShutdown(() => resolve());
+        server.tryShutdown(() => {
+          resolve();
+        });
       }),
   };
   cleanups.push(() => op.stop());
