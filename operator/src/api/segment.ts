@@ -6,8 +6,11 @@ import { z } from 'zod';
 import { unless, withCelRules, type CelRule, type PathSegment } from './cel-rule.ts';
 import { API_VERSION, boundedString, description, displayName, objectMeta, objectStatus } from './common.ts';
 
-// Caps keep the CEL rules below within the API server's cost budget: a rule on a constraint is
-// estimated as if every constraint had MAX_LIST_VALUES values of MAX_LIST_VALUE_LENGTH characters.
+// Caps keep the CEL rules below within the API server's cost limit of 10M per rule: a rule on a
+// constraint is estimated as if there were MAX_CONSTRAINTS constraints, each with MAX_LIST_VALUES
+// values of MAX_LIST_VALUE_LENGTH × 4 bytes. The costliest, the Number check of `values`, is
+// estimated 8.3M by the apiextensions validation of Kubernetes 1.32 and 1.35; the regex's length
+// counts too. Raise a cap or lengthen a pattern only after re-checking against an API server.
 export const MAX_CONSTRAINTS = 100;
 /** Flipt's MAX_JSON_ARRAY_ITEMS for isoneof / isnotoneof. */
 export const MAX_LIST_VALUES = 100;
@@ -41,7 +44,7 @@ export const constraintOperator = z
     'contains',
     'notcontains',
   ])
-  .describe('Comparison operator; which ones a type accepts is listed under type.');
+  .describe('Comparison operator; the constraint description lists which ones each type accepts.');
 export type ConstraintOperator = z.infer<typeof constraintOperator>;
 
 /** Operators each constraint type accepts: Flipt's API validation, plus prefix/suffix for EntityId. */
@@ -269,7 +272,11 @@ export const segmentSpec = z
     name: displayName.optional().describe('Display name; defaults to metadata.name.'),
     description: description.optional().describe('Free text.'),
     matchType: matchType.default('All'),
-    constraints: z.array(constraint).max(MAX_CONSTRAINTS).default([]).describe('The constraints.'),
+    constraints: z
+      .array(constraint)
+      .max(MAX_CONSTRAINTS)
+      .default([])
+      .describe('Tests on the evaluation context, combined as matchType says.'),
   })
   .describe('The desired segment. Its Flipt key is metadata.name.');
 export type SegmentSpec = z.infer<typeof segmentSpec>;
