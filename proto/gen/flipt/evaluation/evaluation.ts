@@ -5,12 +5,9 @@
 // source: flipt/evaluation/evaluation.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type {
-  handleUnaryCall,
-  UntypedServiceImplementation,
-} from "@grpc/grpc-js";
-import { Timestamp } from "../../google/protobuf/timestamp.ts";
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { handleUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Timestamp } from '../../google/protobuf/timestamp.ts';
 
 /**
  * Flipt's evaluation API, written from its documented wire contract so that Flipt's gRPC clients
@@ -26,18 +23,13 @@ export const EvaluationReason = {
   UNRECOGNIZED: -1,
 } as const;
 
-export type EvaluationReason =
-  (typeof EvaluationReason)[keyof typeof EvaluationReason];
+export type EvaluationReason = (typeof EvaluationReason)[keyof typeof EvaluationReason];
 
 export namespace EvaluationReason {
-  export type UNKNOWN_EVALUATION_REASON =
-    typeof EvaluationReason.UNKNOWN_EVALUATION_REASON;
-  export type FLAG_DISABLED_EVALUATION_REASON =
-    typeof EvaluationReason.FLAG_DISABLED_EVALUATION_REASON;
-  export type MATCH_EVALUATION_REASON =
-    typeof EvaluationReason.MATCH_EVALUATION_REASON;
-  export type DEFAULT_EVALUATION_REASON =
-    typeof EvaluationReason.DEFAULT_EVALUATION_REASON;
+  export type UNKNOWN_EVALUATION_REASON = typeof EvaluationReason.UNKNOWN_EVALUATION_REASON;
+  export type FLAG_DISABLED_EVALUATION_REASON = typeof EvaluationReason.FLAG_DISABLED_EVALUATION_REASON;
+  export type MATCH_EVALUATION_REASON = typeof EvaluationReason.MATCH_EVALUATION_REASON;
+  export type DEFAULT_EVALUATION_REASON = typeof EvaluationReason.DEFAULT_EVALUATION_REASON;
   export type UNRECOGNIZED = typeof EvaluationReason.UNRECOGNIZED;
 }
 
@@ -47,12 +39,10 @@ export const ErrorEvaluationReason = {
   UNRECOGNIZED: -1,
 } as const;
 
-export type ErrorEvaluationReason =
-  (typeof ErrorEvaluationReason)[keyof typeof ErrorEvaluationReason];
+export type ErrorEvaluationReason = (typeof ErrorEvaluationReason)[keyof typeof ErrorEvaluationReason];
 
 export namespace ErrorEvaluationReason {
-  export type UNKNOWN_ERROR_EVALUATION_REASON =
-    typeof ErrorEvaluationReason.UNKNOWN_ERROR_EVALUATION_REASON;
+  export type UNKNOWN_ERROR_EVALUATION_REASON = typeof ErrorEvaluationReason.UNKNOWN_ERROR_EVALUATION_REASON;
   export type NOT_FOUND_ERROR_EVALUATION_REASON =
     typeof ErrorEvaluationReason.NOT_FOUND_ERROR_EVALUATION_REASON;
   export type UNRECOGNIZED = typeof ErrorEvaluationReason.UNRECOGNIZED;
@@ -65,16 +55,14 @@ export const EvaluationResponseType = {
   UNRECOGNIZED: -1,
 } as const;
 
-export type EvaluationResponseType =
-  (typeof EvaluationResponseType)[keyof typeof EvaluationResponseType];
+export type EvaluationResponseType = (typeof EvaluationResponseType)[keyof typeof EvaluationResponseType];
 
 export namespace EvaluationResponseType {
   export type VARIANT_EVALUATION_RESPONSE_TYPE =
     typeof EvaluationResponseType.VARIANT_EVALUATION_RESPONSE_TYPE;
   export type BOOLEAN_EVALUATION_RESPONSE_TYPE =
     typeof EvaluationResponseType.BOOLEAN_EVALUATION_RESPONSE_TYPE;
-  export type ERROR_EVALUATION_RESPONSE_TYPE =
-    typeof EvaluationResponseType.ERROR_EVALUATION_RESPONSE_TYPE;
+  export type ERROR_EVALUATION_RESPONSE_TYPE = typeof EvaluationResponseType.ERROR_EVALUATION_RESPONSE_TYPE;
   export type UNRECOGNIZED = typeof EvaluationResponseType.UNRECOGNIZED;
 }
 
@@ -108,9 +96,9 @@ export interface BatchEvaluationResponse {
 export interface EvaluationResponse {
   type: EvaluationResponseType;
   response:
-    | { $case: "booleanResponse"; value: BooleanEvaluationResponse }
-    | { $case: "variantResponse"; value: VariantEvaluationResponse }
-    | { $case: "errorResponse"; value: ErrorEvaluationResponse }
+    | { $case: 'booleanResponse'; value: BooleanEvaluationResponse }
+    | { $case: 'variantResponse'; value: VariantEvaluationResponse }
+    | { $case: 'errorResponse'; value: ErrorEvaluationResponse }
     | undefined;
 }
 
@@ -144,56 +132,47 @@ export interface ErrorEvaluationResponse {
 
 function createBaseEvaluationRequest(): EvaluationRequest {
   return {
-    requestId: "",
-    namespaceKey: "",
-    flagKey: "",
-    entityId: "",
+    requestId: '',
+    namespaceKey: '',
+    flagKey: '',
+    entityId: '',
     context: {},
-    reference: "",
-    environmentKey: "",
+    reference: '',
+    environmentKey: '',
   };
 }
 
 export const EvaluationRequest: MessageFns<EvaluationRequest> = {
-  encode(
-    message: EvaluationRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.requestId !== "") {
+  encode(message: EvaluationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== '') {
       writer.uint32(10).string(message.requestId);
     }
-    if (message.namespaceKey !== "") {
+    if (message.namespaceKey !== '') {
       writer.uint32(18).string(message.namespaceKey);
     }
-    if (message.flagKey !== "") {
+    if (message.flagKey !== '') {
       writer.uint32(26).string(message.flagKey);
     }
-    if (message.entityId !== "") {
+    if (message.entityId !== '') {
       writer.uint32(34).string(message.entityId);
     }
-    globalThis.Object.entries(message.context).forEach(
-      ([key, value]: [string, string]) => {
-        EvaluationRequest_ContextEntry.encode(
-          { key: key as any, value },
-          writer.uint32(42).fork(),
-        ).join();
-      },
-    );
-    if (message.reference !== "") {
+    globalThis.Object.entries(message.context).forEach(([key, value]: [string, string]) => {
+      EvaluationRequest_ContextEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    if (message.reference !== '') {
       writer.uint32(50).string(message.reference);
     }
-    if (message.environmentKey !== "") {
+    if (message.environmentKey !== '') {
       writer.uint32(58).string(message.environmentKey);
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): EvaluationRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -239,10 +218,7 @@ export const EvaluationRequest: MessageFns<EvaluationRequest> = {
               break;
             }
 
-            const entry5 = EvaluationRequest_ContextEntry.decode(
-              reader,
-              reader.uint32(),
-            );
+            const entry5 = EvaluationRequest_ContextEntry.decode(reader, reader.uint32());
             if (entry5.value !== undefined) {
               message.context[entry5.key] = entry5.value;
             }
@@ -281,13 +257,11 @@ export const EvaluationRequest: MessageFns<EvaluationRequest> = {
   },
   fromPartial(object: DeepPartial<EvaluationRequest>): EvaluationRequest {
     const message = createBaseEvaluationRequest();
-    message.requestId = object.requestId ?? "";
-    message.namespaceKey = object.namespaceKey ?? "";
-    message.flagKey = object.flagKey ?? "";
-    message.entityId = object.entityId ?? "";
-    message.context = (
-      globalThis.Object.entries(object.context ?? {}) as [string, string][]
-    ).reduce(
+    message.requestId = object.requestId ?? '';
+    message.namespaceKey = object.namespaceKey ?? '';
+    message.flagKey = object.flagKey ?? '';
+    message.entityId = object.entityId ?? '';
+    message.context = (globalThis.Object.entries(object.context ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
           acc[key] = globalThis.String(value);
@@ -296,121 +270,102 @@ export const EvaluationRequest: MessageFns<EvaluationRequest> = {
       },
       {},
     );
-    message.reference = object.reference ?? "";
-    message.environmentKey = object.environmentKey ?? "";
+    message.reference = object.reference ?? '';
+    message.environmentKey = object.environmentKey ?? '';
     return message;
   },
 };
 
 function createBaseEvaluationRequest_ContextEntry(): EvaluationRequest_ContextEntry {
-  return { key: "", value: "" };
+  return { key: '', value: '' };
 }
 
-export const EvaluationRequest_ContextEntry: MessageFns<EvaluationRequest_ContextEntry> =
-  {
-    encode(
-      message: EvaluationRequest_ContextEntry,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.key !== "") {
-        writer.uint32(10).string(message.key);
-      }
-      if (message.value !== "") {
-        writer.uint32(18).string(message.value);
-      }
-      return writer;
-    },
+export const EvaluationRequest_ContextEntry: MessageFns<EvaluationRequest_ContextEntry> = {
+  encode(message: EvaluationRequest_ContextEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== '') {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): EvaluationRequest_ContextEntry {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseEvaluationRequest_ContextEntry();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.key = reader.string();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.value = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    create(
-      base?: DeepPartial<EvaluationRequest_ContextEntry>,
-    ): EvaluationRequest_ContextEntry {
-      return EvaluationRequest_ContextEntry.fromPartial(base ?? {});
-    },
-    fromPartial(
-      object: DeepPartial<EvaluationRequest_ContextEntry>,
-    ): EvaluationRequest_ContextEntry {
+  decode(input: BinaryReader | Uint8Array, length?: number): EvaluationRequest_ContextEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseEvaluationRequest_ContextEntry();
-      message.key = object.key ?? "";
-      message.value = object.value ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EvaluationRequest_ContextEntry>): EvaluationRequest_ContextEntry {
+    return EvaluationRequest_ContextEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EvaluationRequest_ContextEntry>): EvaluationRequest_ContextEntry {
+    const message = createBaseEvaluationRequest_ContextEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
+    return message;
+  },
+};
 
 function createBaseBatchEvaluationRequest(): BatchEvaluationRequest {
-  return { requestId: "", requests: [], reference: "" };
+  return { requestId: '', requests: [], reference: '' };
 }
 
 export const BatchEvaluationRequest: MessageFns<BatchEvaluationRequest> = {
-  encode(
-    message: BatchEvaluationRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.requestId !== "") {
+  encode(message: BatchEvaluationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== '') {
       writer.uint32(10).string(message.requestId);
     }
     for (const v of message.requests) {
       EvaluationRequest.encode(v!, writer.uint32(26).fork()).join();
     }
-    if (message.reference !== "") {
+    if (message.reference !== '') {
       writer.uint32(34).string(message.reference);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): BatchEvaluationRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchEvaluationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -432,9 +387,7 @@ export const BatchEvaluationRequest: MessageFns<BatchEvaluationRequest> = {
               break;
             }
 
-            message.requests.push(
-              EvaluationRequest.decode(reader, reader.uint32()),
-            );
+            message.requests.push(EvaluationRequest.decode(reader, reader.uint32()));
             continue;
           }
           case 4: {
@@ -460,28 +413,22 @@ export const BatchEvaluationRequest: MessageFns<BatchEvaluationRequest> = {
   create(base?: DeepPartial<BatchEvaluationRequest>): BatchEvaluationRequest {
     return BatchEvaluationRequest.fromPartial(base ?? {});
   },
-  fromPartial(
-    object: DeepPartial<BatchEvaluationRequest>,
-  ): BatchEvaluationRequest {
+  fromPartial(object: DeepPartial<BatchEvaluationRequest>): BatchEvaluationRequest {
     const message = createBaseBatchEvaluationRequest();
-    message.requestId = object.requestId ?? "";
-    message.requests =
-      object.requests?.map((e) => EvaluationRequest.fromPartial(e)) || [];
-    message.reference = object.reference ?? "";
+    message.requestId = object.requestId ?? '';
+    message.requests = object.requests?.map((e) => EvaluationRequest.fromPartial(e)) || [];
+    message.reference = object.reference ?? '';
     return message;
   },
 };
 
 function createBaseBatchEvaluationResponse(): BatchEvaluationResponse {
-  return { requestId: "", responses: [], requestDurationMillis: 0 };
+  return { requestId: '', responses: [], requestDurationMillis: 0 };
 }
 
 export const BatchEvaluationResponse: MessageFns<BatchEvaluationResponse> = {
-  encode(
-    message: BatchEvaluationResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.requestId !== "") {
+  encode(message: BatchEvaluationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== '') {
       writer.uint32(10).string(message.requestId);
     }
     for (const v of message.responses) {
@@ -493,15 +440,11 @@ export const BatchEvaluationResponse: MessageFns<BatchEvaluationResponse> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): BatchEvaluationResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchEvaluationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -523,9 +466,7 @@ export const BatchEvaluationResponse: MessageFns<BatchEvaluationResponse> = {
               break;
             }
 
-            message.responses.push(
-              EvaluationResponse.decode(reader, reader.uint32()),
-            );
+            message.responses.push(EvaluationResponse.decode(reader, reader.uint32()));
             continue;
           }
           case 3: {
@@ -551,13 +492,10 @@ export const BatchEvaluationResponse: MessageFns<BatchEvaluationResponse> = {
   create(base?: DeepPartial<BatchEvaluationResponse>): BatchEvaluationResponse {
     return BatchEvaluationResponse.fromPartial(base ?? {});
   },
-  fromPartial(
-    object: DeepPartial<BatchEvaluationResponse>,
-  ): BatchEvaluationResponse {
+  fromPartial(object: DeepPartial<BatchEvaluationResponse>): BatchEvaluationResponse {
     const message = createBaseBatchEvaluationResponse();
-    message.requestId = object.requestId ?? "";
-    message.responses =
-      object.responses?.map((e) => EvaluationResponse.fromPartial(e)) || [];
+    message.requestId = object.requestId ?? '';
+    message.responses = object.responses?.map((e) => EvaluationResponse.fromPartial(e)) || [];
     message.requestDurationMillis = object.requestDurationMillis ?? 0;
     return message;
   },
@@ -568,45 +506,29 @@ function createBaseEvaluationResponse(): EvaluationResponse {
 }
 
 export const EvaluationResponse: MessageFns<EvaluationResponse> = {
-  encode(
-    message: EvaluationResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: EvaluationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.type !== 0) {
       writer.uint32(8).int32(message.type);
     }
     switch (message.response?.$case) {
-      case "booleanResponse":
-        BooleanEvaluationResponse.encode(
-          message.response.value,
-          writer.uint32(18).fork(),
-        ).join();
+      case 'booleanResponse':
+        BooleanEvaluationResponse.encode(message.response.value, writer.uint32(18).fork()).join();
         break;
-      case "variantResponse":
-        VariantEvaluationResponse.encode(
-          message.response.value,
-          writer.uint32(26).fork(),
-        ).join();
+      case 'variantResponse':
+        VariantEvaluationResponse.encode(message.response.value, writer.uint32(26).fork()).join();
         break;
-      case "errorResponse":
-        ErrorEvaluationResponse.encode(
-          message.response.value,
-          writer.uint32(34).fork(),
-        ).join();
+      case 'errorResponse':
+        ErrorEvaluationResponse.encode(message.response.value, writer.uint32(34).fork()).join();
         break;
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): EvaluationResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): EvaluationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -629,7 +551,7 @@ export const EvaluationResponse: MessageFns<EvaluationResponse> = {
             }
 
             message.response = {
-              $case: "booleanResponse",
+              $case: 'booleanResponse',
               value: BooleanEvaluationResponse.decode(reader, reader.uint32()),
             };
             continue;
@@ -640,7 +562,7 @@ export const EvaluationResponse: MessageFns<EvaluationResponse> = {
             }
 
             message.response = {
-              $case: "variantResponse",
+              $case: 'variantResponse',
               value: VariantEvaluationResponse.decode(reader, reader.uint32()),
             };
             continue;
@@ -651,7 +573,7 @@ export const EvaluationResponse: MessageFns<EvaluationResponse> = {
             }
 
             message.response = {
-              $case: "errorResponse",
+              $case: 'errorResponse',
               value: ErrorEvaluationResponse.decode(reader, reader.uint32()),
             };
             continue;
@@ -675,37 +597,28 @@ export const EvaluationResponse: MessageFns<EvaluationResponse> = {
     const message = createBaseEvaluationResponse();
     message.type = object.type ?? 0;
     switch (object.response?.$case) {
-      case "booleanResponse": {
-        if (
-          object.response?.value !== undefined &&
-          object.response?.value !== null
-        ) {
+      case 'booleanResponse': {
+        if (object.response?.value !== undefined && object.response?.value !== null) {
           message.response = {
-            $case: "booleanResponse",
+            $case: 'booleanResponse',
             value: BooleanEvaluationResponse.fromPartial(object.response.value),
           };
         }
         break;
       }
-      case "variantResponse": {
-        if (
-          object.response?.value !== undefined &&
-          object.response?.value !== null
-        ) {
+      case 'variantResponse': {
+        if (object.response?.value !== undefined && object.response?.value !== null) {
           message.response = {
-            $case: "variantResponse",
+            $case: 'variantResponse',
             value: VariantEvaluationResponse.fromPartial(object.response.value),
           };
         }
         break;
       }
-      case "errorResponse": {
-        if (
-          object.response?.value !== undefined &&
-          object.response?.value !== null
-        ) {
+      case 'errorResponse': {
+        if (object.response?.value !== undefined && object.response?.value !== null) {
           message.response = {
-            $case: "errorResponse",
+            $case: 'errorResponse',
             value: ErrorEvaluationResponse.fromPartial(object.response.value),
           };
         }
@@ -720,345 +633,308 @@ function createBaseBooleanEvaluationResponse(): BooleanEvaluationResponse {
   return {
     enabled: false,
     reason: 0,
-    requestId: "",
+    requestId: '',
     requestDurationMillis: 0,
     timestamp: undefined,
-    flagKey: "",
+    flagKey: '',
     segmentKeys: [],
   };
 }
 
-export const BooleanEvaluationResponse: MessageFns<BooleanEvaluationResponse> =
-  {
-    encode(
-      message: BooleanEvaluationResponse,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.enabled !== false) {
-        writer.uint32(8).bool(message.enabled);
-      }
-      if (message.reason !== 0) {
-        writer.uint32(16).int32(message.reason);
-      }
-      if (message.requestId !== "") {
-        writer.uint32(26).string(message.requestId);
-      }
-      if (message.requestDurationMillis !== 0) {
-        writer.uint32(33).double(message.requestDurationMillis);
-      }
-      if (message.timestamp !== undefined) {
-        Timestamp.encode(
-          toTimestamp(message.timestamp),
-          writer.uint32(42).fork(),
-        ).join();
-      }
-      if (message.flagKey !== "") {
-        writer.uint32(50).string(message.flagKey);
-      }
-      for (const v of message.segmentKeys) {
-        writer.uint32(58).string(v!);
-      }
-      return writer;
-    },
+export const BooleanEvaluationResponse: MessageFns<BooleanEvaluationResponse> = {
+  encode(message: BooleanEvaluationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(16).int32(message.reason);
+    }
+    if (message.requestId !== '') {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.requestDurationMillis !== 0) {
+      writer.uint32(33).double(message.requestDurationMillis);
+    }
+    if (message.timestamp !== undefined) {
+      Timestamp.encode(toTimestamp(message.timestamp), writer.uint32(42).fork()).join();
+    }
+    if (message.flagKey !== '') {
+      writer.uint32(50).string(message.flagKey);
+    }
+    for (const v of message.segmentKeys) {
+      writer.uint32(58).string(v!);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): BooleanEvaluationResponse {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseBooleanEvaluationResponse();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.enabled = reader.bool();
-              continue;
-            }
-            case 2: {
-              if (tag !== 16) {
-                break;
-              }
-
-              message.reason = reader.int32() as any;
-              continue;
-            }
-            case 3: {
-              if (tag !== 26) {
-                break;
-              }
-
-              message.requestId = reader.string();
-              continue;
-            }
-            case 4: {
-              if (tag !== 33) {
-                break;
-              }
-
-              message.requestDurationMillis = reader.double();
-              continue;
-            }
-            case 5: {
-              if (tag !== 42) {
-                break;
-              }
-
-              message.timestamp = fromTimestamp(
-                Timestamp.decode(reader, reader.uint32()),
-              );
-              continue;
-            }
-            case 6: {
-              if (tag !== 50) {
-                break;
-              }
-
-              message.flagKey = reader.string();
-              continue;
-            }
-            case 7: {
-              if (tag !== 58) {
-                break;
-              }
-
-              message.segmentKeys.push(reader.string());
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    create(
-      base?: DeepPartial<BooleanEvaluationResponse>,
-    ): BooleanEvaluationResponse {
-      return BooleanEvaluationResponse.fromPartial(base ?? {});
-    },
-    fromPartial(
-      object: DeepPartial<BooleanEvaluationResponse>,
-    ): BooleanEvaluationResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): BooleanEvaluationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseBooleanEvaluationResponse();
-      message.enabled = object.enabled ?? false;
-      message.reason = object.reason ?? 0;
-      message.requestId = object.requestId ?? "";
-      message.requestDurationMillis = object.requestDurationMillis ?? 0;
-      message.timestamp = object.timestamp ?? undefined;
-      message.flagKey = object.flagKey ?? "";
-      message.segmentKeys = object.segmentKeys?.map((e) => e) || [];
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.requestDurationMillis = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.timestamp = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.flagKey = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.segmentKeys.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BooleanEvaluationResponse>): BooleanEvaluationResponse {
+    return BooleanEvaluationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BooleanEvaluationResponse>): BooleanEvaluationResponse {
+    const message = createBaseBooleanEvaluationResponse();
+    message.enabled = object.enabled ?? false;
+    message.reason = object.reason ?? 0;
+    message.requestId = object.requestId ?? '';
+    message.requestDurationMillis = object.requestDurationMillis ?? 0;
+    message.timestamp = object.timestamp ?? undefined;
+    message.flagKey = object.flagKey ?? '';
+    message.segmentKeys = object.segmentKeys?.map((e) => e) || [];
+    return message;
+  },
+};
 
 function createBaseVariantEvaluationResponse(): VariantEvaluationResponse {
   return {
     match: false,
     segmentKeys: [],
     reason: 0,
-    variantKey: "",
-    variantAttachment: "",
-    requestId: "",
+    variantKey: '',
+    variantAttachment: '',
+    requestId: '',
     requestDurationMillis: 0,
     timestamp: undefined,
-    flagKey: "",
+    flagKey: '',
   };
 }
 
-export const VariantEvaluationResponse: MessageFns<VariantEvaluationResponse> =
-  {
-    encode(
-      message: VariantEvaluationResponse,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.match !== false) {
-        writer.uint32(8).bool(message.match);
-      }
-      for (const v of message.segmentKeys) {
-        writer.uint32(18).string(v!);
-      }
-      if (message.reason !== 0) {
-        writer.uint32(24).int32(message.reason);
-      }
-      if (message.variantKey !== "") {
-        writer.uint32(34).string(message.variantKey);
-      }
-      if (message.variantAttachment !== "") {
-        writer.uint32(42).string(message.variantAttachment);
-      }
-      if (message.requestId !== "") {
-        writer.uint32(50).string(message.requestId);
-      }
-      if (message.requestDurationMillis !== 0) {
-        writer.uint32(57).double(message.requestDurationMillis);
-      }
-      if (message.timestamp !== undefined) {
-        Timestamp.encode(
-          toTimestamp(message.timestamp),
-          writer.uint32(66).fork(),
-        ).join();
-      }
-      if (message.flagKey !== "") {
-        writer.uint32(74).string(message.flagKey);
-      }
-      return writer;
-    },
+export const VariantEvaluationResponse: MessageFns<VariantEvaluationResponse> = {
+  encode(message: VariantEvaluationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.match !== false) {
+      writer.uint32(8).bool(message.match);
+    }
+    for (const v of message.segmentKeys) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(24).int32(message.reason);
+    }
+    if (message.variantKey !== '') {
+      writer.uint32(34).string(message.variantKey);
+    }
+    if (message.variantAttachment !== '') {
+      writer.uint32(42).string(message.variantAttachment);
+    }
+    if (message.requestId !== '') {
+      writer.uint32(50).string(message.requestId);
+    }
+    if (message.requestDurationMillis !== 0) {
+      writer.uint32(57).double(message.requestDurationMillis);
+    }
+    if (message.timestamp !== undefined) {
+      Timestamp.encode(toTimestamp(message.timestamp), writer.uint32(66).fork()).join();
+    }
+    if (message.flagKey !== '') {
+      writer.uint32(74).string(message.flagKey);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): VariantEvaluationResponse {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseVariantEvaluationResponse();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 8) {
-                break;
-              }
-
-              message.match = reader.bool();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.segmentKeys.push(reader.string());
-              continue;
-            }
-            case 3: {
-              if (tag !== 24) {
-                break;
-              }
-
-              message.reason = reader.int32() as any;
-              continue;
-            }
-            case 4: {
-              if (tag !== 34) {
-                break;
-              }
-
-              message.variantKey = reader.string();
-              continue;
-            }
-            case 5: {
-              if (tag !== 42) {
-                break;
-              }
-
-              message.variantAttachment = reader.string();
-              continue;
-            }
-            case 6: {
-              if (tag !== 50) {
-                break;
-              }
-
-              message.requestId = reader.string();
-              continue;
-            }
-            case 7: {
-              if (tag !== 57) {
-                break;
-              }
-
-              message.requestDurationMillis = reader.double();
-              continue;
-            }
-            case 8: {
-              if (tag !== 66) {
-                break;
-              }
-
-              message.timestamp = fromTimestamp(
-                Timestamp.decode(reader, reader.uint32()),
-              );
-              continue;
-            }
-            case 9: {
-              if (tag !== 74) {
-                break;
-              }
-
-              message.flagKey = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    create(
-      base?: DeepPartial<VariantEvaluationResponse>,
-    ): VariantEvaluationResponse {
-      return VariantEvaluationResponse.fromPartial(base ?? {});
-    },
-    fromPartial(
-      object: DeepPartial<VariantEvaluationResponse>,
-    ): VariantEvaluationResponse {
+  decode(input: BinaryReader | Uint8Array, length?: number): VariantEvaluationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseVariantEvaluationResponse();
-      message.match = object.match ?? false;
-      message.segmentKeys = object.segmentKeys?.map((e) => e) || [];
-      message.reason = object.reason ?? 0;
-      message.variantKey = object.variantKey ?? "";
-      message.variantAttachment = object.variantAttachment ?? "";
-      message.requestId = object.requestId ?? "";
-      message.requestDurationMillis = object.requestDurationMillis ?? 0;
-      message.timestamp = object.timestamp ?? undefined;
-      message.flagKey = object.flagKey ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.match = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.segmentKeys.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.variantKey = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.variantAttachment = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.requestDurationMillis = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.timestamp = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.flagKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<VariantEvaluationResponse>): VariantEvaluationResponse {
+    return VariantEvaluationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VariantEvaluationResponse>): VariantEvaluationResponse {
+    const message = createBaseVariantEvaluationResponse();
+    message.match = object.match ?? false;
+    message.segmentKeys = object.segmentKeys?.map((e) => e) || [];
+    message.reason = object.reason ?? 0;
+    message.variantKey = object.variantKey ?? '';
+    message.variantAttachment = object.variantAttachment ?? '';
+    message.requestId = object.requestId ?? '';
+    message.requestDurationMillis = object.requestDurationMillis ?? 0;
+    message.timestamp = object.timestamp ?? undefined;
+    message.flagKey = object.flagKey ?? '';
+    return message;
+  },
+};
 
 function createBaseErrorEvaluationResponse(): ErrorEvaluationResponse {
-  return { flagKey: "", namespaceKey: "", reason: 0 };
+  return { flagKey: '', namespaceKey: '', reason: 0 };
 }
 
 export const ErrorEvaluationResponse: MessageFns<ErrorEvaluationResponse> = {
-  encode(
-    message: ErrorEvaluationResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.flagKey !== "") {
+  encode(message: ErrorEvaluationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.flagKey !== '') {
       writer.uint32(10).string(message.flagKey);
     }
-    if (message.namespaceKey !== "") {
+    if (message.namespaceKey !== '') {
       writer.uint32(18).string(message.namespaceKey);
     }
     if (message.reason !== 0) {
@@ -1067,15 +943,11 @@ export const ErrorEvaluationResponse: MessageFns<ErrorEvaluationResponse> = {
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ErrorEvaluationResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ErrorEvaluationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1123,12 +995,10 @@ export const ErrorEvaluationResponse: MessageFns<ErrorEvaluationResponse> = {
   create(base?: DeepPartial<ErrorEvaluationResponse>): ErrorEvaluationResponse {
     return ErrorEvaluationResponse.fromPartial(base ?? {});
   },
-  fromPartial(
-    object: DeepPartial<ErrorEvaluationResponse>,
-  ): ErrorEvaluationResponse {
+  fromPartial(object: DeepPartial<ErrorEvaluationResponse>): ErrorEvaluationResponse {
     const message = createBaseErrorEvaluationResponse();
-    message.flagKey = object.flagKey ?? "";
-    message.namespaceKey = object.namespaceKey ?? "";
+    message.flagKey = object.flagKey ?? '';
+    message.namespaceKey = object.namespaceKey ?? '';
     message.reason = object.reason ?? 0;
     return message;
   },
@@ -1137,43 +1007,39 @@ export const ErrorEvaluationResponse: MessageFns<ErrorEvaluationResponse> = {
 export type EvaluationServiceService = typeof EvaluationServiceService;
 export const EvaluationServiceService = {
   boolean: {
-    path: "/flipt.evaluation.EvaluationService/Boolean" as const,
+    path: '/flipt.evaluation.EvaluationService/Boolean' as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: EvaluationRequest): Buffer =>
       Buffer.from(EvaluationRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): EvaluationRequest =>
-      EvaluationRequest.decode(value),
+    requestDeserialize: (value: Buffer): EvaluationRequest => EvaluationRequest.decode(value),
     responseSerialize: (value: BooleanEvaluationResponse): Buffer =>
       Buffer.from(BooleanEvaluationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BooleanEvaluationResponse =>
       BooleanEvaluationResponse.decode(value),
   },
   variant: {
-    path: "/flipt.evaluation.EvaluationService/Variant" as const,
+    path: '/flipt.evaluation.EvaluationService/Variant' as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: EvaluationRequest): Buffer =>
       Buffer.from(EvaluationRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): EvaluationRequest =>
-      EvaluationRequest.decode(value),
+    requestDeserialize: (value: Buffer): EvaluationRequest => EvaluationRequest.decode(value),
     responseSerialize: (value: VariantEvaluationResponse): Buffer =>
       Buffer.from(VariantEvaluationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): VariantEvaluationResponse =>
       VariantEvaluationResponse.decode(value),
   },
   batch: {
-    path: "/flipt.evaluation.EvaluationService/Batch" as const,
+    path: '/flipt.evaluation.EvaluationService/Batch' as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: BatchEvaluationRequest): Buffer =>
       Buffer.from(BatchEvaluationRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): BatchEvaluationRequest =>
-      BatchEvaluationRequest.decode(value),
+    requestDeserialize: (value: Buffer): BatchEvaluationRequest => BatchEvaluationRequest.decode(value),
     responseSerialize: (value: BatchEvaluationResponse): Buffer =>
       Buffer.from(BatchEvaluationResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): BatchEvaluationResponse =>
-      BatchEvaluationResponse.decode(value),
+    responseDeserialize: (value: Buffer): BatchEvaluationResponse => BatchEvaluationResponse.decode(value),
   },
 } as const;
 
@@ -1183,8 +1049,7 @@ export interface EvaluationServiceServer extends UntypedServiceImplementation {
   batch: handleUnaryCall<BatchEvaluationRequest, BatchEvaluationResponse>;
 }
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 type DeepPartial<T> = T extends Builtin
   ? T
@@ -1193,7 +1058,7 @@ type DeepPartial<T> = T extends Builtin
     : T extends ReadonlyArray<infer U>
       ? ReadonlyArray<DeepPartial<U>>
       : T extends { $case: string; value: unknown }
-        ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
         : T extends {}
           ? { [K in keyof T]?: DeepPartial<T[K]> }
           : Partial<T>;

@@ -5,23 +5,15 @@
 // source: ensign/sync/v1/sync.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type {
-  handleBidiStreamingCall,
-  handleUnaryCall,
-  UntypedServiceImplementation,
-} from "@grpc/grpc-js";
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { handleBidiStreamingCall, handleUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 
 /**
  * The operator → sidecar contract. A RuleSet is one flag namespace, compiled and self-contained:
  * the sidecar builds its evaluation index from it without parsing any user-written text.
  */
 
-export const FlagType = {
-  FLAG_TYPE_VARIANT: 0,
-  FLAG_TYPE_BOOLEAN: 1,
-  UNRECOGNIZED: -1,
-} as const;
+export const FlagType = { FLAG_TYPE_VARIANT: 0, FLAG_TYPE_BOOLEAN: 1, UNRECOGNIZED: -1 } as const;
 
 export type FlagType = (typeof FlagType)[keyof typeof FlagType];
 
@@ -31,27 +23,17 @@ export namespace FlagType {
   export type UNRECOGNIZED = typeof FlagType.UNRECOGNIZED;
 }
 
-export const SegmentOperator = {
-  SEGMENT_OPERATOR_OR: 0,
-  SEGMENT_OPERATOR_AND: 1,
-  UNRECOGNIZED: -1,
-} as const;
+export const SegmentOperator = { SEGMENT_OPERATOR_OR: 0, SEGMENT_OPERATOR_AND: 1, UNRECOGNIZED: -1 } as const;
 
-export type SegmentOperator =
-  (typeof SegmentOperator)[keyof typeof SegmentOperator];
+export type SegmentOperator = (typeof SegmentOperator)[keyof typeof SegmentOperator];
 
 export namespace SegmentOperator {
   export type SEGMENT_OPERATOR_OR = typeof SegmentOperator.SEGMENT_OPERATOR_OR;
-  export type SEGMENT_OPERATOR_AND =
-    typeof SegmentOperator.SEGMENT_OPERATOR_AND;
+  export type SEGMENT_OPERATOR_AND = typeof SegmentOperator.SEGMENT_OPERATOR_AND;
   export type UNRECOGNIZED = typeof SegmentOperator.UNRECOGNIZED;
 }
 
-export const MatchType = {
-  MATCH_TYPE_ALL: 0,
-  MATCH_TYPE_ANY: 1,
-  UNRECOGNIZED: -1,
-} as const;
+export const MatchType = { MATCH_TYPE_ALL: 0, MATCH_TYPE_ANY: 1, UNRECOGNIZED: -1 } as const;
 
 export type MatchType = (typeof MatchType)[keyof typeof MatchType];
 
@@ -71,30 +53,20 @@ export const ConstraintType = {
   UNRECOGNIZED: -1,
 } as const;
 
-export type ConstraintType =
-  (typeof ConstraintType)[keyof typeof ConstraintType];
+export type ConstraintType = (typeof ConstraintType)[keyof typeof ConstraintType];
 
 export namespace ConstraintType {
-  export type CONSTRAINT_TYPE_UNSPECIFIED =
-    typeof ConstraintType.CONSTRAINT_TYPE_UNSPECIFIED;
-  export type CONSTRAINT_TYPE_STRING =
-    typeof ConstraintType.CONSTRAINT_TYPE_STRING;
-  export type CONSTRAINT_TYPE_NUMBER =
-    typeof ConstraintType.CONSTRAINT_TYPE_NUMBER;
-  export type CONSTRAINT_TYPE_BOOLEAN =
-    typeof ConstraintType.CONSTRAINT_TYPE_BOOLEAN;
-  export type CONSTRAINT_TYPE_DATETIME =
-    typeof ConstraintType.CONSTRAINT_TYPE_DATETIME;
-  export type CONSTRAINT_TYPE_ENTITY_ID =
-    typeof ConstraintType.CONSTRAINT_TYPE_ENTITY_ID;
+  export type CONSTRAINT_TYPE_UNSPECIFIED = typeof ConstraintType.CONSTRAINT_TYPE_UNSPECIFIED;
+  export type CONSTRAINT_TYPE_STRING = typeof ConstraintType.CONSTRAINT_TYPE_STRING;
+  export type CONSTRAINT_TYPE_NUMBER = typeof ConstraintType.CONSTRAINT_TYPE_NUMBER;
+  export type CONSTRAINT_TYPE_BOOLEAN = typeof ConstraintType.CONSTRAINT_TYPE_BOOLEAN;
+  export type CONSTRAINT_TYPE_DATETIME = typeof ConstraintType.CONSTRAINT_TYPE_DATETIME;
+  export type CONSTRAINT_TYPE_ENTITY_ID = typeof ConstraintType.CONSTRAINT_TYPE_ENTITY_ID;
   export type UNRECOGNIZED = typeof ConstraintType.UNRECOGNIZED;
 }
 
 export interface WatchRequest {
-  kind:
-    | { $case: "subscribe"; value: Subscribe }
-    | { $case: "ack"; value: Ack }
-    | undefined;
+  kind: { $case: 'subscribe'; value: Subscribe } | { $case: 'ack'; value: Ack } | undefined;
 }
 
 export interface Subscribe {
@@ -174,9 +146,7 @@ export interface Distribution {
 
 export interface Rollout {
   kind:
-    | { $case: "threshold"; value: ThresholdRollout }
-    | { $case: "segment"; value: SegmentRollout }
-    | undefined;
+    { $case: 'threshold'; value: ThresholdRollout } | { $case: 'segment'; value: SegmentRollout } | undefined;
 }
 
 export interface ThresholdRollout {
@@ -210,11 +180,11 @@ export interface Constraint {
   value: string;
   /** Pre-parsed operand, chosen by type and operator; unset for operators that take no value. */
   operand:
-    | { $case: "stringValue"; value: string }
-    | { $case: "numberValue"; value: number }
-    | { $case: "datetimeValue"; value: Instant }
-    | { $case: "stringList"; value: StringList }
-    | { $case: "numberList"; value: NumberList }
+    | { $case: 'stringValue'; value: string }
+    | { $case: 'numberValue'; value: number }
+    | { $case: 'datetimeValue'; value: Instant }
+    | { $case: 'stringList'; value: StringList }
+    | { $case: 'numberList'; value: NumberList }
     | undefined;
 }
 
@@ -254,15 +224,12 @@ function createBaseWatchRequest(): WatchRequest {
 }
 
 export const WatchRequest: MessageFns<WatchRequest> = {
-  encode(
-    message: WatchRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: WatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     switch (message.kind?.$case) {
-      case "subscribe":
+      case 'subscribe':
         Subscribe.encode(message.kind.value, writer.uint32(10).fork()).join();
         break;
-      case "ack":
+      case 'ack':
         Ack.encode(message.kind.value, writer.uint32(18).fork()).join();
         break;
     }
@@ -270,11 +237,10 @@ export const WatchRequest: MessageFns<WatchRequest> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): WatchRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -288,10 +254,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
               break;
             }
 
-            message.kind = {
-              $case: "subscribe",
-              value: Subscribe.decode(reader, reader.uint32()),
-            };
+            message.kind = { $case: 'subscribe', value: Subscribe.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -299,10 +262,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
               break;
             }
 
-            message.kind = {
-              $case: "ack",
-              value: Ack.decode(reader, reader.uint32()),
-            };
+            message.kind = { $case: 'ack', value: Ack.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -323,21 +283,15 @@ export const WatchRequest: MessageFns<WatchRequest> = {
   fromPartial(object: DeepPartial<WatchRequest>): WatchRequest {
     const message = createBaseWatchRequest();
     switch (object.kind?.$case) {
-      case "subscribe": {
+      case 'subscribe': {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
-          message.kind = {
-            $case: "subscribe",
-            value: Subscribe.fromPartial(object.kind.value),
-          };
+          message.kind = { $case: 'subscribe', value: Subscribe.fromPartial(object.kind.value) };
         }
         break;
       }
-      case "ack": {
+      case 'ack': {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
-          message.kind = {
-            $case: "ack",
-            value: Ack.fromPartial(object.kind.value),
-          };
+          message.kind = { $case: 'ack', value: Ack.fromPartial(object.kind.value) };
         }
         break;
       }
@@ -347,37 +301,28 @@ export const WatchRequest: MessageFns<WatchRequest> = {
 };
 
 function createBaseSubscribe(): Subscribe {
-  return { namespaces: [], knownRevisions: {}, sidecarId: "" };
+  return { namespaces: [], knownRevisions: {}, sidecarId: '' };
 }
 
 export const Subscribe: MessageFns<Subscribe> = {
-  encode(
-    message: Subscribe,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Subscribe, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.namespaces) {
       writer.uint32(10).string(v!);
     }
-    globalThis.Object.entries(message.knownRevisions).forEach(
-      ([key, value]: [string, string]) => {
-        Subscribe_KnownRevisionsEntry.encode(
-          { key: key as any, value },
-          writer.uint32(18).fork(),
-        ).join();
-      },
-    );
-    if (message.sidecarId !== "") {
+    globalThis.Object.entries(message.knownRevisions).forEach(([key, value]: [string, string]) => {
+      Subscribe_KnownRevisionsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.sidecarId !== '') {
       writer.uint32(26).string(message.sidecarId);
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Subscribe {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -399,10 +344,7 @@ export const Subscribe: MessageFns<Subscribe> = {
               break;
             }
 
-            const entry2 = Subscribe_KnownRevisionsEntry.decode(
-              reader,
-              reader.uint32(),
-            );
+            const entry2 = Subscribe_KnownRevisionsEntry.decode(reader, reader.uint32());
             if (entry2.value !== undefined) {
               message.knownRevisions[entry2.key] = entry2.value;
             }
@@ -435,127 +377,105 @@ export const Subscribe: MessageFns<Subscribe> = {
     const message = createBaseSubscribe();
     message.namespaces = object.namespaces?.map((e) => e) || [];
     message.knownRevisions = (
-      globalThis.Object.entries(object.knownRevisions ?? {}) as [
-        string,
-        string,
-      ][]
-    ).reduce(
-      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
-        if (value !== undefined) {
-          acc[key] = globalThis.String(value);
-        }
-        return acc;
-      },
-      {},
-    );
-    message.sidecarId = object.sidecarId ?? "";
+      globalThis.Object.entries(object.knownRevisions ?? {}) as [string, string][]
+    ).reduce((acc: { [key: string]: string }, [key, value]: [string, string]) => {
+      if (value !== undefined) {
+        acc[key] = globalThis.String(value);
+      }
+      return acc;
+    }, {});
+    message.sidecarId = object.sidecarId ?? '';
     return message;
   },
 };
 
 function createBaseSubscribe_KnownRevisionsEntry(): Subscribe_KnownRevisionsEntry {
-  return { key: "", value: "" };
+  return { key: '', value: '' };
 }
 
-export const Subscribe_KnownRevisionsEntry: MessageFns<Subscribe_KnownRevisionsEntry> =
-  {
-    encode(
-      message: Subscribe_KnownRevisionsEntry,
-      writer: BinaryWriter = new BinaryWriter(),
-    ): BinaryWriter {
-      if (message.key !== "") {
-        writer.uint32(10).string(message.key);
-      }
-      if (message.value !== "") {
-        writer.uint32(18).string(message.value);
-      }
-      return writer;
-    },
+export const Subscribe_KnownRevisionsEntry: MessageFns<Subscribe_KnownRevisionsEntry> = {
+  encode(message: Subscribe_KnownRevisionsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== '') {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
 
-    decode(
-      input: BinaryReader | Uint8Array,
-      length?: number,
-    ): Subscribe_KnownRevisionsEntry {
-      const reader =
-        input instanceof BinaryReader ? input : new BinaryReader(input);
-      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-      if (previousRecursionDepth >= 100) {
-        throw new globalThis.Error("protobuf decode recursion limit exceeded");
-      }
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-      try {
-        const end = length === undefined ? reader.len : reader.pos + length;
-        const message = createBaseSubscribe_KnownRevisionsEntry();
-        while (reader.pos < end) {
-          const tag = reader.uint32();
-          switch (tag >>> 3) {
-            case 1: {
-              if (tag !== 10) {
-                break;
-              }
-
-              message.key = reader.string();
-              continue;
-            }
-            case 2: {
-              if (tag !== 18) {
-                break;
-              }
-
-              message.value = reader.string();
-              continue;
-            }
-          }
-          if ((tag & 7) === 4 || tag === 0) {
-            break;
-          }
-          reader.skip(tag & 7);
-        }
-        return message;
-      } finally {
-        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-      }
-    },
-
-    create(
-      base?: DeepPartial<Subscribe_KnownRevisionsEntry>,
-    ): Subscribe_KnownRevisionsEntry {
-      return Subscribe_KnownRevisionsEntry.fromPartial(base ?? {});
-    },
-    fromPartial(
-      object: DeepPartial<Subscribe_KnownRevisionsEntry>,
-    ): Subscribe_KnownRevisionsEntry {
+  decode(input: BinaryReader | Uint8Array, length?: number): Subscribe_KnownRevisionsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
       const message = createBaseSubscribe_KnownRevisionsEntry();
-      message.key = object.key ?? "";
-      message.value = object.value ?? "";
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
       return message;
-    },
-  };
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Subscribe_KnownRevisionsEntry>): Subscribe_KnownRevisionsEntry {
+    return Subscribe_KnownRevisionsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Subscribe_KnownRevisionsEntry>): Subscribe_KnownRevisionsEntry {
+    const message = createBaseSubscribe_KnownRevisionsEntry();
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
+    return message;
+  },
+};
 
 function createBaseAck(): Ack {
-  return { namespace: "", revision: "" };
+  return { namespace: '', revision: '' };
 }
 
 export const Ack: MessageFns<Ack> = {
-  encode(
-    message: Ack,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.namespace !== "") {
+  encode(message: Ack, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== '') {
       writer.uint32(10).string(message.namespace);
     }
-    if (message.revision !== "") {
+    if (message.revision !== '') {
       writer.uint32(18).string(message.revision);
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Ack {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -597,8 +517,8 @@ export const Ack: MessageFns<Ack> = {
   },
   fromPartial(object: DeepPartial<Ack>): Ack {
     const message = createBaseAck();
-    message.namespace = object.namespace ?? "";
-    message.revision = object.revision ?? "";
+    message.namespace = object.namespace ?? '';
+    message.revision = object.revision ?? '';
     return message;
   },
 };
@@ -608,10 +528,7 @@ function createBaseWatchResponse(): WatchResponse {
 }
 
 export const WatchResponse: MessageFns<WatchResponse> = {
-  encode(
-    message: WatchResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: WatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.ruleSet !== undefined) {
       RuleSet.encode(message.ruleSet, writer.uint32(10).fork()).join();
     }
@@ -619,11 +536,10 @@ export const WatchResponse: MessageFns<WatchResponse> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): WatchResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -666,18 +582,15 @@ export const WatchResponse: MessageFns<WatchResponse> = {
 };
 
 function createBaseRuleSet(): RuleSet {
-  return { namespace: "", revision: "", flags: [], segments: [] };
+  return { namespace: '', revision: '', flags: [], segments: [] };
 }
 
 export const RuleSet: MessageFns<RuleSet> = {
-  encode(
-    message: RuleSet,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.namespace !== "") {
+  encode(message: RuleSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== '') {
       writer.uint32(10).string(message.namespace);
     }
-    if (message.revision !== "") {
+    if (message.revision !== '') {
       writer.uint32(18).string(message.revision);
     }
     for (const v of message.flags) {
@@ -690,11 +603,10 @@ export const RuleSet: MessageFns<RuleSet> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): RuleSet {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -752,24 +664,23 @@ export const RuleSet: MessageFns<RuleSet> = {
   },
   fromPartial(object: DeepPartial<RuleSet>): RuleSet {
     const message = createBaseRuleSet();
-    message.namespace = object.namespace ?? "";
-    message.revision = object.revision ?? "";
+    message.namespace = object.namespace ?? '';
+    message.revision = object.revision ?? '';
     message.flags = object.flags?.map((e) => Flag.fromPartial(e)) || [];
-    message.segments =
-      object.segments?.map((e) => Segment.fromPartial(e)) || [];
+    message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseFlag(): Flag {
   return {
-    key: "",
-    name: "",
-    description: "",
+    key: '',
+    name: '',
+    description: '',
     type: 0,
     enabled: false,
     variants: [],
-    defaultVariant: "",
+    defaultVariant: '',
     rules: [],
     rollouts: [],
     metadata: {},
@@ -777,17 +688,14 @@ function createBaseFlag(): Flag {
 }
 
 export const Flag: MessageFns<Flag> = {
-  encode(
-    message: Flag,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.key !== "") {
+  encode(message: Flag, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
       writer.uint32(10).string(message.key);
     }
-    if (message.name !== "") {
+    if (message.name !== '') {
       writer.uint32(18).string(message.name);
     }
-    if (message.description !== "") {
+    if (message.description !== '') {
       writer.uint32(26).string(message.description);
     }
     if (message.type !== 0) {
@@ -799,7 +707,7 @@ export const Flag: MessageFns<Flag> = {
     for (const v of message.variants) {
       Variant.encode(v!, writer.uint32(50).fork()).join();
     }
-    if (message.defaultVariant !== "") {
+    if (message.defaultVariant !== '') {
       writer.uint32(58).string(message.defaultVariant);
     }
     for (const v of message.rules) {
@@ -808,23 +716,17 @@ export const Flag: MessageFns<Flag> = {
     for (const v of message.rollouts) {
       Rollout.encode(v!, writer.uint32(74).fork()).join();
     }
-    globalThis.Object.entries(message.metadata).forEach(
-      ([key, value]: [string, string]) => {
-        Flag_MetadataEntry.encode(
-          { key: key as any, value },
-          writer.uint32(82).fork(),
-        ).join();
-      },
-    );
+    globalThis.Object.entries(message.metadata).forEach(([key, value]: [string, string]) => {
+      Flag_MetadataEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Flag {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -933,20 +835,16 @@ export const Flag: MessageFns<Flag> = {
   },
   fromPartial(object: DeepPartial<Flag>): Flag {
     const message = createBaseFlag();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
-    message.description = object.description ?? "";
+    message.key = object.key ?? '';
+    message.name = object.name ?? '';
+    message.description = object.description ?? '';
     message.type = object.type ?? 0;
     message.enabled = object.enabled ?? false;
-    message.variants =
-      object.variants?.map((e) => Variant.fromPartial(e)) || [];
-    message.defaultVariant = object.defaultVariant ?? "";
+    message.variants = object.variants?.map((e) => Variant.fromPartial(e)) || [];
+    message.defaultVariant = object.defaultVariant ?? '';
     message.rules = object.rules?.map((e) => Rule.fromPartial(e)) || [];
-    message.rollouts =
-      object.rollouts?.map((e) => Rollout.fromPartial(e)) || [];
-    message.metadata = (
-      globalThis.Object.entries(object.metadata ?? {}) as [string, string][]
-    ).reduce(
+    message.rollouts = object.rollouts?.map((e) => Rollout.fromPartial(e)) || [];
+    message.metadata = (globalThis.Object.entries(object.metadata ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
           acc[key] = globalThis.String(value);
@@ -960,32 +858,25 @@ export const Flag: MessageFns<Flag> = {
 };
 
 function createBaseFlag_MetadataEntry(): Flag_MetadataEntry {
-  return { key: "", value: "" };
+  return { key: '', value: '' };
 }
 
 export const Flag_MetadataEntry: MessageFns<Flag_MetadataEntry> = {
-  encode(
-    message: Flag_MetadataEntry,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.key !== "") {
+  encode(message: Flag_MetadataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
       writer.uint32(10).string(message.key);
     }
-    if (message.value !== "") {
+    if (message.value !== '') {
       writer.uint32(18).string(message.value);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): Flag_MetadataEntry {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): Flag_MetadataEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1027,42 +918,38 @@ export const Flag_MetadataEntry: MessageFns<Flag_MetadataEntry> = {
   },
   fromPartial(object: DeepPartial<Flag_MetadataEntry>): Flag_MetadataEntry {
     const message = createBaseFlag_MetadataEntry();
-    message.key = object.key ?? "";
-    message.value = object.value ?? "";
+    message.key = object.key ?? '';
+    message.value = object.value ?? '';
     return message;
   },
 };
 
 function createBaseVariant(): Variant {
-  return { key: "", name: "", description: "", attachment: "" };
+  return { key: '', name: '', description: '', attachment: '' };
 }
 
 export const Variant: MessageFns<Variant> = {
-  encode(
-    message: Variant,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.key !== "") {
+  encode(message: Variant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
       writer.uint32(10).string(message.key);
     }
-    if (message.name !== "") {
+    if (message.name !== '') {
       writer.uint32(18).string(message.name);
     }
-    if (message.description !== "") {
+    if (message.description !== '') {
       writer.uint32(26).string(message.description);
     }
-    if (message.attachment !== "") {
+    if (message.attachment !== '') {
       writer.uint32(34).string(message.attachment);
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Variant {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1120,10 +1007,10 @@ export const Variant: MessageFns<Variant> = {
   },
   fromPartial(object: DeepPartial<Variant>): Variant {
     const message = createBaseVariant();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
-    message.description = object.description ?? "";
-    message.attachment = object.attachment ?? "";
+    message.key = object.key ?? '';
+    message.name = object.name ?? '';
+    message.description = object.description ?? '';
+    message.attachment = object.attachment ?? '';
     return message;
   },
 };
@@ -1133,10 +1020,7 @@ function createBaseRule(): Rule {
 }
 
 export const Rule: MessageFns<Rule> = {
-  encode(
-    message: Rule,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Rule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.segmentKeys) {
       writer.uint32(10).string(v!);
     }
@@ -1150,11 +1034,10 @@ export const Rule: MessageFns<Rule> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Rule {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1184,9 +1067,7 @@ export const Rule: MessageFns<Rule> = {
               break;
             }
 
-            message.distributions.push(
-              Distribution.decode(reader, reader.uint32()),
-            );
+            message.distributions.push(Distribution.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -1208,22 +1089,18 @@ export const Rule: MessageFns<Rule> = {
     const message = createBaseRule();
     message.segmentKeys = object.segmentKeys?.map((e) => e) || [];
     message.segmentOperator = object.segmentOperator ?? 0;
-    message.distributions =
-      object.distributions?.map((e) => Distribution.fromPartial(e)) || [];
+    message.distributions = object.distributions?.map((e) => Distribution.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseDistribution(): Distribution {
-  return { variantKey: "", rollout: 0 };
+  return { variantKey: '', rollout: 0 };
 }
 
 export const Distribution: MessageFns<Distribution> = {
-  encode(
-    message: Distribution,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.variantKey !== "") {
+  encode(message: Distribution, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.variantKey !== '') {
       writer.uint32(10).string(message.variantKey);
     }
     if (message.rollout !== 0) {
@@ -1233,11 +1110,10 @@ export const Distribution: MessageFns<Distribution> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Distribution {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1279,7 +1155,7 @@ export const Distribution: MessageFns<Distribution> = {
   },
   fromPartial(object: DeepPartial<Distribution>): Distribution {
     const message = createBaseDistribution();
-    message.variantKey = object.variantKey ?? "";
+    message.variantKey = object.variantKey ?? '';
     message.rollout = object.rollout ?? 0;
     return message;
   },
@@ -1290,33 +1166,23 @@ function createBaseRollout(): Rollout {
 }
 
 export const Rollout: MessageFns<Rollout> = {
-  encode(
-    message: Rollout,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Rollout, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     switch (message.kind?.$case) {
-      case "threshold":
-        ThresholdRollout.encode(
-          message.kind.value,
-          writer.uint32(10).fork(),
-        ).join();
+      case 'threshold':
+        ThresholdRollout.encode(message.kind.value, writer.uint32(10).fork()).join();
         break;
-      case "segment":
-        SegmentRollout.encode(
-          message.kind.value,
-          writer.uint32(18).fork(),
-        ).join();
+      case 'segment':
+        SegmentRollout.encode(message.kind.value, writer.uint32(18).fork()).join();
         break;
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Rollout {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1330,10 +1196,7 @@ export const Rollout: MessageFns<Rollout> = {
               break;
             }
 
-            message.kind = {
-              $case: "threshold",
-              value: ThresholdRollout.decode(reader, reader.uint32()),
-            };
+            message.kind = { $case: 'threshold', value: ThresholdRollout.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -1341,10 +1204,7 @@ export const Rollout: MessageFns<Rollout> = {
               break;
             }
 
-            message.kind = {
-              $case: "segment",
-              value: SegmentRollout.decode(reader, reader.uint32()),
-            };
+            message.kind = { $case: 'segment', value: SegmentRollout.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -1365,21 +1225,15 @@ export const Rollout: MessageFns<Rollout> = {
   fromPartial(object: DeepPartial<Rollout>): Rollout {
     const message = createBaseRollout();
     switch (object.kind?.$case) {
-      case "threshold": {
+      case 'threshold': {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
-          message.kind = {
-            $case: "threshold",
-            value: ThresholdRollout.fromPartial(object.kind.value),
-          };
+          message.kind = { $case: 'threshold', value: ThresholdRollout.fromPartial(object.kind.value) };
         }
         break;
       }
-      case "segment": {
+      case 'segment': {
         if (object.kind?.value !== undefined && object.kind?.value !== null) {
-          message.kind = {
-            $case: "segment",
-            value: SegmentRollout.fromPartial(object.kind.value),
-          };
+          message.kind = { $case: 'segment', value: SegmentRollout.fromPartial(object.kind.value) };
         }
         break;
       }
@@ -1393,10 +1247,7 @@ function createBaseThresholdRollout(): ThresholdRollout {
 }
 
 export const ThresholdRollout: MessageFns<ThresholdRollout> = {
-  encode(
-    message: ThresholdRollout,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ThresholdRollout, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.percentage !== 0) {
       writer.uint32(13).float(message.percentage);
     }
@@ -1407,11 +1258,10 @@ export const ThresholdRollout: MessageFns<ThresholdRollout> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): ThresholdRollout {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1464,10 +1314,7 @@ function createBaseSegmentRollout(): SegmentRollout {
 }
 
 export const SegmentRollout: MessageFns<SegmentRollout> = {
-  encode(
-    message: SegmentRollout,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: SegmentRollout, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.segmentKeys) {
       writer.uint32(10).string(v!);
     }
@@ -1481,11 +1328,10 @@ export const SegmentRollout: MessageFns<SegmentRollout> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): SegmentRollout {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1543,21 +1389,18 @@ export const SegmentRollout: MessageFns<SegmentRollout> = {
 };
 
 function createBaseSegment(): Segment {
-  return { key: "", name: "", description: "", matchType: 0, constraints: [] };
+  return { key: '', name: '', description: '', matchType: 0, constraints: [] };
 }
 
 export const Segment: MessageFns<Segment> = {
-  encode(
-    message: Segment,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.key !== "") {
+  encode(message: Segment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== '') {
       writer.uint32(10).string(message.key);
     }
-    if (message.name !== "") {
+    if (message.name !== '') {
       writer.uint32(18).string(message.name);
     }
-    if (message.description !== "") {
+    if (message.description !== '') {
       writer.uint32(26).string(message.description);
     }
     if (message.matchType !== 0) {
@@ -1570,11 +1413,10 @@ export const Segment: MessageFns<Segment> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Segment {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1620,9 +1462,7 @@ export const Segment: MessageFns<Segment> = {
               break;
             }
 
-            message.constraints.push(
-              Constraint.decode(reader, reader.uint32()),
-            );
+            message.constraints.push(Constraint.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -1642,69 +1482,58 @@ export const Segment: MessageFns<Segment> = {
   },
   fromPartial(object: DeepPartial<Segment>): Segment {
     const message = createBaseSegment();
-    message.key = object.key ?? "";
-    message.name = object.name ?? "";
-    message.description = object.description ?? "";
+    message.key = object.key ?? '';
+    message.name = object.name ?? '';
+    message.description = object.description ?? '';
     message.matchType = object.matchType ?? 0;
-    message.constraints =
-      object.constraints?.map((e) => Constraint.fromPartial(e)) || [];
+    message.constraints = object.constraints?.map((e) => Constraint.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseConstraint(): Constraint {
-  return { type: 0, property: "", operator: "", value: "", operand: undefined };
+  return { type: 0, property: '', operator: '', value: '', operand: undefined };
 }
 
 export const Constraint: MessageFns<Constraint> = {
-  encode(
-    message: Constraint,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Constraint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.type !== 0) {
       writer.uint32(8).int32(message.type);
     }
-    if (message.property !== "") {
+    if (message.property !== '') {
       writer.uint32(18).string(message.property);
     }
-    if (message.operator !== "") {
+    if (message.operator !== '') {
       writer.uint32(26).string(message.operator);
     }
-    if (message.value !== "") {
+    if (message.value !== '') {
       writer.uint32(34).string(message.value);
     }
     switch (message.operand?.$case) {
-      case "stringValue":
+      case 'stringValue':
         writer.uint32(42).string(message.operand.value);
         break;
-      case "numberValue":
+      case 'numberValue':
         writer.uint32(49).double(message.operand.value);
         break;
-      case "datetimeValue":
+      case 'datetimeValue':
         Instant.encode(message.operand.value, writer.uint32(58).fork()).join();
         break;
-      case "stringList":
-        StringList.encode(
-          message.operand.value,
-          writer.uint32(66).fork(),
-        ).join();
+      case 'stringList':
+        StringList.encode(message.operand.value, writer.uint32(66).fork()).join();
         break;
-      case "numberList":
-        NumberList.encode(
-          message.operand.value,
-          writer.uint32(74).fork(),
-        ).join();
+      case 'numberList':
+        NumberList.encode(message.operand.value, writer.uint32(74).fork()).join();
         break;
     }
     return writer;
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Constraint {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1750,7 +1579,7 @@ export const Constraint: MessageFns<Constraint> = {
               break;
             }
 
-            message.operand = { $case: "stringValue", value: reader.string() };
+            message.operand = { $case: 'stringValue', value: reader.string() };
             continue;
           }
           case 6: {
@@ -1758,7 +1587,7 @@ export const Constraint: MessageFns<Constraint> = {
               break;
             }
 
-            message.operand = { $case: "numberValue", value: reader.double() };
+            message.operand = { $case: 'numberValue', value: reader.double() };
             continue;
           }
           case 7: {
@@ -1766,10 +1595,7 @@ export const Constraint: MessageFns<Constraint> = {
               break;
             }
 
-            message.operand = {
-              $case: "datetimeValue",
-              value: Instant.decode(reader, reader.uint32()),
-            };
+            message.operand = { $case: 'datetimeValue', value: Instant.decode(reader, reader.uint32()) };
             continue;
           }
           case 8: {
@@ -1777,10 +1603,7 @@ export const Constraint: MessageFns<Constraint> = {
               break;
             }
 
-            message.operand = {
-              $case: "stringList",
-              value: StringList.decode(reader, reader.uint32()),
-            };
+            message.operand = { $case: 'stringList', value: StringList.decode(reader, reader.uint32()) };
             continue;
           }
           case 9: {
@@ -1788,10 +1611,7 @@ export const Constraint: MessageFns<Constraint> = {
               break;
             }
 
-            message.operand = {
-              $case: "numberList",
-              value: NumberList.decode(reader, reader.uint32()),
-            };
+            message.operand = { $case: 'numberList', value: NumberList.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -1812,67 +1632,37 @@ export const Constraint: MessageFns<Constraint> = {
   fromPartial(object: DeepPartial<Constraint>): Constraint {
     const message = createBaseConstraint();
     message.type = object.type ?? 0;
-    message.property = object.property ?? "";
-    message.operator = object.operator ?? "";
-    message.value = object.value ?? "";
+    message.property = object.property ?? '';
+    message.operator = object.operator ?? '';
+    message.value = object.value ?? '';
     switch (object.operand?.$case) {
-      case "stringValue": {
-        if (
-          object.operand?.value !== undefined &&
-          object.operand?.value !== null
-        ) {
-          message.operand = {
-            $case: "stringValue",
-            value: object.operand.value,
-          };
+      case 'stringValue': {
+        if (object.operand?.value !== undefined && object.operand?.value !== null) {
+          message.operand = { $case: 'stringValue', value: object.operand.value };
         }
         break;
       }
-      case "numberValue": {
-        if (
-          object.operand?.value !== undefined &&
-          object.operand?.value !== null
-        ) {
-          message.operand = {
-            $case: "numberValue",
-            value: object.operand.value,
-          };
+      case 'numberValue': {
+        if (object.operand?.value !== undefined && object.operand?.value !== null) {
+          message.operand = { $case: 'numberValue', value: object.operand.value };
         }
         break;
       }
-      case "datetimeValue": {
-        if (
-          object.operand?.value !== undefined &&
-          object.operand?.value !== null
-        ) {
-          message.operand = {
-            $case: "datetimeValue",
-            value: Instant.fromPartial(object.operand.value),
-          };
+      case 'datetimeValue': {
+        if (object.operand?.value !== undefined && object.operand?.value !== null) {
+          message.operand = { $case: 'datetimeValue', value: Instant.fromPartial(object.operand.value) };
         }
         break;
       }
-      case "stringList": {
-        if (
-          object.operand?.value !== undefined &&
-          object.operand?.value !== null
-        ) {
-          message.operand = {
-            $case: "stringList",
-            value: StringList.fromPartial(object.operand.value),
-          };
+      case 'stringList': {
+        if (object.operand?.value !== undefined && object.operand?.value !== null) {
+          message.operand = { $case: 'stringList', value: StringList.fromPartial(object.operand.value) };
         }
         break;
       }
-      case "numberList": {
-        if (
-          object.operand?.value !== undefined &&
-          object.operand?.value !== null
-        ) {
-          message.operand = {
-            $case: "numberList",
-            value: NumberList.fromPartial(object.operand.value),
-          };
+      case 'numberList': {
+        if (object.operand?.value !== undefined && object.operand?.value !== null) {
+          message.operand = { $case: 'numberList', value: NumberList.fromPartial(object.operand.value) };
         }
         break;
       }
@@ -1886,10 +1676,7 @@ function createBaseInstant(): Instant {
 }
 
 export const Instant: MessageFns<Instant> = {
-  encode(
-    message: Instant,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: Instant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.seconds !== 0) {
       writer.uint32(8).int64(message.seconds);
     }
@@ -1900,11 +1687,10 @@ export const Instant: MessageFns<Instant> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): Instant {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -1957,10 +1743,7 @@ function createBaseStringList(): StringList {
 }
 
 export const StringList: MessageFns<StringList> = {
-  encode(
-    message: StringList,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: StringList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.values) {
       writer.uint32(10).string(v!);
     }
@@ -1968,11 +1751,10 @@ export const StringList: MessageFns<StringList> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): StringList {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2016,10 +1798,7 @@ function createBaseNumberList(): NumberList {
 }
 
 export const NumberList: MessageFns<NumberList> = {
-  encode(
-    message: NumberList,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: NumberList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.values.length !== 0) {
       writer.uint32(10).fork();
       for (const v of message.values) {
@@ -2031,11 +1810,10 @@ export const NumberList: MessageFns<NumberList> = {
   },
 
   decode(input: BinaryReader | Uint8Array, length?: number): NumberList {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2085,29 +1863,22 @@ export const NumberList: MessageFns<NumberList> = {
 };
 
 function createBaseReviewTokenRequest(): ReviewTokenRequest {
-  return { token: "" };
+  return { token: '' };
 }
 
 export const ReviewTokenRequest: MessageFns<ReviewTokenRequest> = {
-  encode(
-    message: ReviewTokenRequest,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
-    if (message.token !== "") {
+  encode(message: ReviewTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== '') {
       writer.uint32(10).string(message.token);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ReviewTokenRequest {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2141,7 +1912,7 @@ export const ReviewTokenRequest: MessageFns<ReviewTokenRequest> = {
   },
   fromPartial(object: DeepPartial<ReviewTokenRequest>): ReviewTokenRequest {
     const message = createBaseReviewTokenRequest();
-    message.token = object.token ?? "";
+    message.token = object.token ?? '';
     return message;
   },
 };
@@ -2149,30 +1920,27 @@ export const ReviewTokenRequest: MessageFns<ReviewTokenRequest> = {
 function createBaseReviewTokenResponse(): ReviewTokenResponse {
   return {
     authenticated: false,
-    username: "",
-    namespace: "",
-    serviceAccount: "",
+    username: '',
+    namespace: '',
+    serviceAccount: '',
     groups: [],
     expiresAt: 0,
-    error: "",
+    error: '',
   };
 }
 
 export const ReviewTokenResponse: MessageFns<ReviewTokenResponse> = {
-  encode(
-    message: ReviewTokenResponse,
-    writer: BinaryWriter = new BinaryWriter(),
-  ): BinaryWriter {
+  encode(message: ReviewTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.authenticated !== false) {
       writer.uint32(8).bool(message.authenticated);
     }
-    if (message.username !== "") {
+    if (message.username !== '') {
       writer.uint32(18).string(message.username);
     }
-    if (message.namespace !== "") {
+    if (message.namespace !== '') {
       writer.uint32(26).string(message.namespace);
     }
-    if (message.serviceAccount !== "") {
+    if (message.serviceAccount !== '') {
       writer.uint32(34).string(message.serviceAccount);
     }
     for (const v of message.groups) {
@@ -2181,21 +1949,17 @@ export const ReviewTokenResponse: MessageFns<ReviewTokenResponse> = {
     if (message.expiresAt !== 0) {
       writer.uint32(48).int64(message.expiresAt);
     }
-    if (message.error !== "") {
+    if (message.error !== '') {
       writer.uint32(58).string(message.error);
     }
     return writer;
   },
 
-  decode(
-    input: BinaryReader | Uint8Array,
-    length?: number,
-  ): ReviewTokenResponse {
-    const reader =
-      input instanceof BinaryReader ? input : new BinaryReader(input);
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -2278,12 +2042,12 @@ export const ReviewTokenResponse: MessageFns<ReviewTokenResponse> = {
   fromPartial(object: DeepPartial<ReviewTokenResponse>): ReviewTokenResponse {
     const message = createBaseReviewTokenResponse();
     message.authenticated = object.authenticated ?? false;
-    message.username = object.username ?? "";
-    message.namespace = object.namespace ?? "";
-    message.serviceAccount = object.serviceAccount ?? "";
+    message.username = object.username ?? '';
+    message.namespace = object.namespace ?? '';
+    message.serviceAccount = object.serviceAccount ?? '';
     message.groups = object.groups?.map((e) => e) || [];
     message.expiresAt = object.expiresAt ?? 0;
-    message.error = object.error ?? "";
+    message.error = object.error ?? '';
     return message;
   },
 };
@@ -2300,34 +2064,28 @@ export const RuleSetServiceService = {
    * revision differs from what the sidecar reported, at once and on every change.
    */
   watch: {
-    path: "/ensign.sync.v1.RuleSetService/Watch" as const,
+    path: '/ensign.sync.v1.RuleSetService/Watch' as const,
     requestStream: true as const,
     responseStream: true as const,
-    requestSerialize: (value: WatchRequest): Buffer =>
-      Buffer.from(WatchRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): WatchRequest =>
-      WatchRequest.decode(value),
-    responseSerialize: (value: WatchResponse): Buffer =>
-      Buffer.from(WatchResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): WatchResponse =>
-      WatchResponse.decode(value),
+    requestSerialize: (value: WatchRequest): Buffer => Buffer.from(WatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchRequest => WatchRequest.decode(value),
+    responseSerialize: (value: WatchResponse): Buffer => Buffer.from(WatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchResponse => WatchResponse.decode(value),
   },
   /**
    * ReviewToken has the operator check an application's bearer token (TokenReview) on the
    * sidecar's behalf, so application service accounts need no extra RBAC.
    */
   reviewToken: {
-    path: "/ensign.sync.v1.RuleSetService/ReviewToken" as const,
+    path: '/ensign.sync.v1.RuleSetService/ReviewToken' as const,
     requestStream: false as const,
     responseStream: false as const,
     requestSerialize: (value: ReviewTokenRequest): Buffer =>
       Buffer.from(ReviewTokenRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): ReviewTokenRequest =>
-      ReviewTokenRequest.decode(value),
+    requestDeserialize: (value: Buffer): ReviewTokenRequest => ReviewTokenRequest.decode(value),
     responseSerialize: (value: ReviewTokenResponse): Buffer =>
       Buffer.from(ReviewTokenResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): ReviewTokenResponse =>
-      ReviewTokenResponse.decode(value),
+    responseDeserialize: (value: Buffer): ReviewTokenResponse => ReviewTokenResponse.decode(value),
   },
 } as const;
 
@@ -2345,8 +2103,7 @@ export interface RuleSetServiceServer extends UntypedServiceImplementation {
   reviewToken: handleUnaryCall<ReviewTokenRequest, ReviewTokenResponse>;
 }
 
-type Builtin =
-  Date | Function | Uint8Array | string | number | boolean | undefined;
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 type DeepPartial<T> = T extends Builtin
   ? T
@@ -2355,7 +2112,7 @@ type DeepPartial<T> = T extends Builtin
     : T extends ReadonlyArray<infer U>
       ? ReadonlyArray<DeepPartial<U>>
       : T extends { $case: string; value: unknown }
-        ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
+        ? { $case: T['$case']; value?: DeepPartial<T['value']> }
         : T extends {}
           ? { [K in keyof T]?: DeepPartial<T[K]> }
           : Partial<T>;
@@ -2363,10 +2120,10 @@ type DeepPartial<T> = T extends Builtin
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
-    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+    throw new globalThis.Error('Value is larger than Number.MAX_SAFE_INTEGER');
   }
   if (num < globalThis.Number.MIN_SAFE_INTEGER) {
-    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+    throw new globalThis.Error('Value is smaller than Number.MIN_SAFE_INTEGER');
   }
   return num;
 }
