@@ -1,12 +1,7 @@
 // The operator's configuration: flags and environment variables, parsed once at start-up.
 import { z } from 'zod';
-import {
-  describeIssues,
-  isLoopbackAddress,
-  OptionsError,
-  readOptions,
-  splitHostPort,
-} from '@ensign/core/cli-options.ts';
+import { describeIssues, isLoopbackAddress, OptionsError, readOptions } from '@ensign/core/cli-options.ts';
+import { addressValue, booleanValue, LOG_LEVEL_OPTION, logLevelValue } from '@ensign/core/option-schemas.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
 
 export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
@@ -43,16 +38,11 @@ export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
     description:
       'In dir mode, how long to wait after a file change before re-reading (editors write in bursts).',
   },
-  {
-    name: 'log-level',
-    env: 'ENSIGN_LOG_LEVEL',
-    default: 'info',
-    description: 'One of trace, debug, info, warn, error, fatal.',
-  },
+  LOG_LEVEL_OPTION,
 ];
 
-const address = z.string().refine((v) => splitHostPort(v) !== undefined, 'must be host:port');
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const address = addressValue;
+const bool = booleanValue;
 
 const source = z
   .string({ error: 'is required; use --source=dir:PATH (e.g. --source=dir:examples)' })
@@ -72,7 +62,7 @@ const schema = z
     'sync-insecure': bool.default(false),
     'ops-addr': address.default('0.0.0.0:8080'),
     'debounce-ms': z.coerce.number().int().min(0).max(60_000).default(50),
-    'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    'log-level': logLevelValue,
   })
   .superRefine((c, ctx) => {
     if (!c['sync-insecure'])

@@ -2,13 +2,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { describeIssues, isLoopbackAddress, OptionsError, readOptions } from '@ensign/core/cli-options.ts';
 import {
-  describeIssues,
-  isLoopbackAddress,
-  OptionsError,
-  readOptions,
-  splitHostPort,
-} from '@ensign/core/cli-options.ts';
+  addressValue,
+  booleanValue,
+  LOG_LEVEL_OPTION,
+  logLevelValue,
+  namespaceValue,
+} from '@ensign/core/option-schemas.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
 
 export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
@@ -95,19 +96,12 @@ export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
     default: '15000',
     description: 'Largest delay before reconnecting to the operator.',
   },
-  {
-    name: 'log-level',
-    env: 'ENSIGN_LOG_LEVEL',
-    default: 'info',
-    description: 'One of trace, debug, info, warn, error, fatal.',
-  },
+  LOG_LEVEL_OPTION,
 ];
 
-const address = z.string().refine((v) => splitHostPort(v) !== undefined, 'must be host:port');
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const namespaceName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name');
+const address = addressValue;
+const bool = booleanValue;
+const namespaceName = namespaceValue;
 const millis = z.coerce.number().int().min(1).max(3_600_000);
 
 const schema = z
@@ -125,7 +119,7 @@ const schema = z
     'grpc-reflection': bool.default(false),
     'reconnect-min-ms': millis.default(250),
     'reconnect-max-ms': millis.default(15_000),
-    'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+    'log-level': logLevelValue,
   })
   .superRefine((c, ctx) => {
     if (c['sync-insecure'] && !isLoopbackAddress(c['operator-addr']))

@@ -34,11 +34,19 @@ describe('compileConstraint: String and EntityId', () => {
         });
       });
     }
-    for (const operator of ['empty', 'notempty'] as const) {
-      it(`gives ${type} ${operator} no operand`, () => {
-        expect(operandOf({ type, operator }).operand).toBeUndefined();
+  }
+  for (const operator of ['empty', 'notempty'] as const) {
+    it(`gives String ${operator} no operand`, () => {
+      expect(operandOf({ type: 'String', operator }).operand).toBeUndefined();
+    });
+    it(`refuses EntityId ${operator}, as the CRD schema does`, () => {
+      expect(compileOne({ type: 'EntityId', operator })).toMatchObject({
+        ok: false,
+        problems: [{ fieldPath: 'spec.constraints[0].operator', reason: 'InvalidConstraint' }],
       });
-    }
+    });
+  }
+  for (const type of ['String', 'EntityId'] as const) {
     for (const operator of ['isoneof', 'isnotoneof'] as const) {
       it(`gives ${type} ${operator} a string list and shows it as a JSON array`, () => {
         const c = operandOf({ type, operator, values: ['a', 'b"c', '5'] });

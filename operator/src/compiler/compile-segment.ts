@@ -13,7 +13,7 @@ import type {
   ConstraintType as ConstraintTypeName,
   Segment as SegmentResource,
 } from '../api/segment.ts';
-import { MAX_LIST_VALUES } from '../api/segment.ts';
+import { LIST_OPERATORS, MAX_LIST_VALUES, OPERATORS_BY_TYPE, VALUELESS_OPERATORS } from '../api/segment.ts';
 import { Reason } from './diagnostic.ts';
 
 export interface FieldProblem {
@@ -26,52 +26,15 @@ export interface FieldProblem {
 export type CompiledSegment =
   { ok: true; segment: Segment; warnings: FieldProblem[] } | { ok: false; problems: FieldProblem[] };
 
-const VALUELESS: ReadonlySet<string> = new Set([
-  'empty',
-  'notempty',
-  'present',
-  'notpresent',
-  'true',
-  'false',
-]);
-const LIST: ReadonlySet<string> = new Set(['isoneof', 'isnotoneof']);
-
-const STRING_OPERATORS = [
-  'eq',
-  'neq',
-  'empty',
-  'notempty',
-  'prefix',
-  'suffix',
-  'isoneof',
-  'isnotoneof',
-  'contains',
-  'notcontains',
-] as const;
-
-/**
- * Operators per type: the union of what Flipt's API and its declarative schema accept, so the
- * compiler never refuses what the CRD schema admitted. DateTime isoneof/isnotoneof is accepted, as
- * Flipt's API does, but never matches (Flipt parses the list as one datetime and fails); the
- * compiler warns about it.
- */
-const OPERATORS_BY_TYPE: Readonly<Record<ConstraintTypeName, ReadonlySet<string>>> = {
-  String: new Set(STRING_OPERATORS),
-  EntityId: new Set(STRING_OPERATORS),
-  Number: new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'present', 'notpresent', 'isoneof', 'isnotoneof']),
-  Boolean: new Set(['true', 'false', 'present', 'notpresent']),
-  DateTime: new Set([
-    'eq',
-    'neq',
-    'lt',
-    'lte',
-    'gt',
-    'gte',
-    'present',
-    'notpresent',
-    'isoneof',
-    'isnotoneof',
-  ]),
+// The operator tables are the schema's own, so the compiler checks exactly what the CRD admits.
+const VALUELESS: ReadonlySet<string> = new Set(VALUELESS_OPERATORS);
+const LIST: ReadonlySet<string> = new Set(LIST_OPERATORS);
+const OPERATORS: Readonly<Record<ConstraintTypeName, ReadonlySet<string>>> = {
+  String: new Set(OPERATORS_BY_TYPE.String),
+  EntityId: new Set(OPERATORS_BY_TYPE.EntityId),
+  Number: new Set(OPERATORS_BY_TYPE.Number),
+  Boolean: new Set(OPERATORS_BY_TYPE.Boolean),
+  DateTime: new Set(OPERATORS_BY_TYPE.DateTime),
 };
 
 const TYPE_ENUM: Readonly<Record<ConstraintTypeName, ConstraintType>> = {
@@ -130,7 +93,7 @@ export function compileConstraint(spec: ConstraintSpec, path: string): CompiledC
   }
   const type = spec.type;
   const operator: string = spec.operator;
-  if (!OPERATORS_BY_TYPE[type].has(operator)) {
+  if (!OPERATORS[type].has(operator)) {
     return fail(invalid(`${path}.operator`, `operator "${operator}" does not apply to ${type} constraints`));
   }
   const base = { type: TYPE_ENUM[type], property: spec.property, operator };

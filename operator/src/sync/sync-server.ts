@@ -9,6 +9,7 @@ import type {
   ReviewTokenResponse,
   WatchRequest,
 } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { NAMESPACE_NAME } from '@ensign/core/option-schemas.ts';
 import type { RuleSetHub } from './rule-set-hub.ts';
 
 export interface SyncLogger {
@@ -33,7 +34,6 @@ export interface SyncServerDeps {
   readonly onStreamsChanged?: (open: number) => void;
 }
 
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const MAX_NAMESPACES = 256;
 
 /** The service definition with a pass-through response serializer: frames are encoded once in the hub. */
