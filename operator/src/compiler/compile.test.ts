@@ -537,3 +537,72 @@ describe('compile: last good', () => {
     expect(input).toEqual(snapshot);
   });
 });
+
+describe('compile: access policy', () => {
+  const flagNamespace = (access: {
+    namespaces?: string[];
+    serviceAccounts?: { namespace: string; name: string }[];
+  }) =>
+    ({
+      apiVersion: 'ensign.dev/v1alpha1',
+      kind: 'FlagNamespace',
+      metadata: { name: 'shop' },
+      spec: {
+        access: { namespaces: access.namespaces ?? [], serviceAccounts: access.serviceAccounts ?? [] },
+      },
+    }) as const;
+
+  it('carries the FlagNamespace access policy, sorted and without duplicates', () => {
+    const { ruleSet } = compile({
+      namespace: 'shop',
+      flags: [],
+      segments: [],
+      flagNamespace: flagNamespace({
+        namespaces: ['web', 'api', 'web'],
+        serviceAccounts: [
+          { namespace: 'b', name: 'x' },
+          { namespace: 'a', name: 'y' },
+          { namespace: 'b', name: 'x' },
+        ],
+      }),
+    });
+    expect(ruleSet.access).toEqual({
+      namespaces: ['api', 'web'],
+      serviceAccounts: [
+        { namespace: 'a', name: 'y' },
+        { namespace: 'b', name: 'x' },
+      ],
+    });
+  });
+
+  it('gives the same revision for the same policy written in another order, and a new one when it changes', () => {
+    const a = compile({
+      namespace: 'shop',
+      flags: [],
+      segments: [],
+      flagNamespace: flagNamespace({ namespaces: ['x', 'y'] }),
+    });
+    const b = compile({
+      namespace: 'shop',
+      flags: [],
+      segments: [],
+      flagNamespace: flagNamespace({ namespaces: ['y', 'x'] }),
+    });
+    const c = compile({
+      namespace: 'shop',
+      flags: [],
+      segments: [],
+      flagNamespace: flagNamespace({ namespaces: ['x'] }),
+    });
+    expect(a.ruleSet.revision).toBe(b.ruleSet.revision);
+    expect(c.ruleSet.revision).not.toBe(a.ruleSet.revision);
+  });
+
+  it('leaves access unset when there is no FlagNamespace or it admits nobody extra', () => {
+    expect(compile({ namespace: 'shop', flags: [], segments: [] }).ruleSet.access).toBeUndefined();
+    expect(
+      compile({ namespace: 'shop', flags: [], segments: [], flagNamespace: flagNamespace({}) }).ruleSet
+        .access,
+    ).toBeUndefined();
+  });
+});

@@ -2,8 +2,9 @@
 // diagnostics and a verdict per object. Pure: no I/O, clock or logger. The last-good policy is
 // described in docs/compiler.md.
 import { computeRevision } from '@ensign/core/revision.ts';
-import { Flag, Segment, type RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { Flag, Segment, type Access, type RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { Flag as FlagResource } from '../api/flag.ts';
+import type { FlagNamespace as FlagNamespaceResource } from '../api/flag-namespace.ts';
 import type { Segment as SegmentResource } from '../api/segment.ts';
 import { compareCodePoints } from './canonical-json.ts';
 import { compileFlag, flagKeyOf, sortedRecord, type SegmentState } from './compile-flag.ts';
@@ -16,6 +17,8 @@ export interface CompileInput {
   segments: readonly SegmentResource[];
   /** The rule set last published for this namespace; the source of last good flag versions. */
   previous?: RuleSet | undefined;
+  /** The namespace's FlagNamespace, if any: its access policy travels with the rule set. */
+  flagNamespace?: FlagNamespaceResource | undefined;
 }
 
 export interface CompileResult {
@@ -52,9 +55,29 @@ export function compile(input: CompileInput): CompileResult {
     revision: '',
     flags: [...served.values()].map((s) => s.flag).sort(byKey),
     segments: [...neededSegments.values()].sort(byKey),
+    access: compileAccess(input.flagNamespace),
   };
   ruleSet.revision = computeRevision(ruleSet);
   return { ruleSet, diagnostics: report.sortedDiagnostics(), objects: report.sortedOutcomes() };
+}
+
+/** The FlagNamespace's extra admitted callers, sorted so equal policies give equal bytes. */
+export function compileAccess(flagNamespace: FlagNamespaceResource | undefined): Access | undefined {
+  const access = flagNamespace?.spec.access;
+  if (access === undefined) return undefined;
+  const namespaces = [...new Set(access.namespaces)].sort(compareCodePoints);
+  const seen = new Set<string>();
+  const serviceAccounts = access.serviceAccounts
+    .filter((sa) => {
+      const id = `${sa.namespace}/${sa.name}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .map((sa) => ({ namespace: sa.namespace, name: sa.name }))
+    .sort((a, b) => compareCodePoints(a.namespace, b.namespace) || compareCodePoints(a.name, b.name));
+  if (namespaces.length === 0 && serviceAccounts.length === 0) return undefined;
+  return { namespaces, serviceAccounts };
 }
 
 interface SegmentFailure {

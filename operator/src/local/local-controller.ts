@@ -51,6 +51,7 @@ export class LocalController {
         flags: objects?.flags ?? [],
         segments: objects?.segments ?? [],
         previous,
+        flagNamespace: objects?.flagNamespace,
       });
       for (const diagnostic of diagnostics) addProblem(problems, diagnosticProblem(diagnostic));
       if (previous?.revision !== ruleSet.revision) {

@@ -100,6 +100,21 @@ export interface RuleSet {
   flags: Flag[];
   /** Sorted by key. Only segments referenced by some flag are included. */
   segments: Segment[];
+  /** Who besides the namespace's own workloads may evaluate these flags (FlagNamespace spec.access). */
+  access: Access | undefined;
+}
+
+/** Callers admitted to a flag namespace in addition to service accounts of the namespace itself. */
+export interface Access {
+  /** Sorted; Kubernetes namespaces whose service accounts may evaluate. */
+  namespaces: string[];
+  /** Sorted by namespace, then name. */
+  serviceAccounts: ServiceAccountRef[];
+}
+
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
 }
 
 export interface Flag {
@@ -582,7 +597,7 @@ export const WatchResponse: MessageFns<WatchResponse> = {
 };
 
 function createBaseRuleSet(): RuleSet {
-  return { namespace: '', revision: '', flags: [], segments: [] };
+  return { namespace: '', revision: '', flags: [], segments: [], access: undefined };
 }
 
 export const RuleSet: MessageFns<RuleSet> = {
@@ -598,6 +613,9 @@ export const RuleSet: MessageFns<RuleSet> = {
     }
     for (const v of message.segments) {
       Segment.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.access !== undefined) {
+      Access.encode(message.access, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -647,6 +665,14 @@ export const RuleSet: MessageFns<RuleSet> = {
             message.segments.push(Segment.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.access = Access.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -668,6 +694,142 @@ export const RuleSet: MessageFns<RuleSet> = {
     message.revision = object.revision ?? '';
     message.flags = object.flags?.map((e) => Flag.fromPartial(e)) || [];
     message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
+    message.access =
+      object.access !== undefined && object.access !== null ? Access.fromPartial(object.access) : undefined;
+    return message;
+  },
+};
+
+function createBaseAccess(): Access {
+  return { namespaces: [], serviceAccounts: [] };
+}
+
+export const Access: MessageFns<Access> = {
+  encode(message: Access, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.namespaces) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.serviceAccounts) {
+      ServiceAccountRef.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Access {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccess();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespaces.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.serviceAccounts.push(ServiceAccountRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Access>): Access {
+    return Access.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Access>): Access {
+    const message = createBaseAccess();
+    message.namespaces = object.namespaces?.map((e) => e) || [];
+    message.serviceAccounts = object.serviceAccounts?.map((e) => ServiceAccountRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseServiceAccountRef(): ServiceAccountRef {
+  return { namespace: '', name: '' };
+}
+
+export const ServiceAccountRef: MessageFns<ServiceAccountRef> = {
+  encode(message: ServiceAccountRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.namespace !== '') {
+      writer.uint32(10).string(message.namespace);
+    }
+    if (message.name !== '') {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServiceAccountRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServiceAccountRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.namespace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ServiceAccountRef>): ServiceAccountRef {
+    return ServiceAccountRef.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ServiceAccountRef>): ServiceAccountRef {
+    const message = createBaseServiceAccountRef();
+    message.namespace = object.namespace ?? '';
+    message.name = object.name ?? '';
     return message;
   },
 };
