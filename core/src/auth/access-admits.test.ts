@@ -11,14 +11,39 @@ const shopAccess = Access.fromPartial({
 describe('accessAdmits', () => {
   it.each<[string, Access | undefined, CallerIdentity, boolean]>([
     ['its own namespace without any access policy', undefined, { namespace: 'shop' }, true],
-    ['its own namespace as a service account', shopAccess, { namespace: 'shop', serviceAccount: 'web' }, true],
+    [
+      'its own namespace as a service account',
+      shopAccess,
+      { namespace: 'shop', serviceAccount: 'web' },
+      true,
+    ],
     ['another namespace without a policy', undefined, { namespace: 'checkout' }, false],
     ['a namespace the policy names', shopAccess, { namespace: 'checkout', serviceAccount: 'api' }, true],
-    ['a namespace the policy does not name', shopAccess, { namespace: 'billing', serviceAccount: 'api' }, false],
-    ['the exact service account the policy names', shopAccess, { namespace: 'batch', serviceAccount: 'nightly' }, true],
-    ['another service account of that namespace', shopAccess, { namespace: 'batch', serviceAccount: 'hourly' }, false],
+    [
+      'a namespace the policy does not name',
+      shopAccess,
+      { namespace: 'billing', serviceAccount: 'api' },
+      false,
+    ],
+    [
+      'the exact service account the policy names',
+      shopAccess,
+      { namespace: 'batch', serviceAccount: 'nightly' },
+      true,
+    ],
+    [
+      'another service account of that namespace',
+      shopAccess,
+      { namespace: 'batch', serviceAccount: 'hourly' },
+      false,
+    ],
     ['that namespace without a service account', shopAccess, { namespace: 'batch' }, false],
-    ['the service account name in another namespace', shopAccess, { namespace: 'other', serviceAccount: 'nightly' }, false],
+    [
+      'the service account name in another namespace',
+      shopAccess,
+      { namespace: 'other', serviceAccount: 'nightly' },
+      false,
+    ],
   ])('decides %s', (_what, access, caller, expected) => {
     expect(accessAdmits('shop', access, caller)).toBe(expected);
   });

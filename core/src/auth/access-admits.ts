@@ -40,6 +40,7 @@ export function accessAdmits(
   const c = compile(access);
   if (c.namespaces.has(caller.namespace)) return true;
   return (
-    caller.serviceAccount !== undefined && c.serviceAccounts.has(`${caller.namespace}/${caller.serviceAccount}`)
+    caller.serviceAccount !== undefined &&
+    c.serviceAccounts.has(`${caller.namespace}/${caller.serviceAccount}`)
   );
 }

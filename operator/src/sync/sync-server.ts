@@ -32,6 +32,8 @@ export interface SyncServerDeps {
   /** Called for every Ack with the time from publish to ack. */
   readonly onAck?: (ack: { sidecarId: string; namespace: string; revision: string; lagMs: number }) => void;
   readonly onStreamsChanged?: (open: number) => void;
+  /** Serves ReviewToken (operator/src/auth/review-token-handler.ts); without it the RPC is UNIMPLEMENTED. */
+  readonly reviewToken?: grpc.handleUnaryCall<ReviewTokenRequest, ReviewTokenResponse>;
 }
 
 const MAX_NAMESPACES = 256;
@@ -104,15 +106,18 @@ export function addSyncService(server: grpc.Server, deps: SyncServerDeps): SyncS
     call.on('error', close);
     call.on('close', close);
   };
-  const reviewToken = (
-    _call: grpc.ServerUnaryCall<ReviewTokenRequest, ReviewTokenResponse>,
-    callback: grpc.sendUnaryData<ReviewTokenResponse>,
-  ): void => {
-    callback({
-      code: grpc.status.UNIMPLEMENTED,
-      details: 'ReviewToken needs the operator to run against a Kubernetes API server (--source=kubernetes)',
+  const reviewToken =
+    deps.reviewToken ??
+    ((
+      _call: grpc.ServerUnaryCall<ReviewTokenRequest, ReviewTokenResponse>,
+      callback: grpc.sendUnaryData<ReviewTokenResponse>,
+    ): void => {
+      callback({
+        code: grpc.status.UNIMPLEMENTED,
+        details:
+          'ReviewToken needs the operator to run against a Kubernetes API server (--source=kubernetes)',
+      });
     });
-  };
   server.addService(watchService, { watch, reviewToken });
   return {
     openStreams: () => open,
