@@ -32,6 +32,8 @@ export interface SyncServerDeps {
   /** Called for every Ack with the time from publish to ack. */
   readonly onAck?: (ack: { sidecarId: string; namespace: string; revision: string; lagMs: number }) => void;
   readonly onStreamsChanged?: (open: number) => void;
+  /** A namespace's sidecar counts (see SyncService.sidecarCounts) may have changed. */
+  readonly onSidecarsChanged?: (namespace: string) => void;
   /** Serves ReviewToken (operator/src/auth/review-token-handler.ts); without it the RPC is UNIMPLEMENTED. */
   readonly reviewToken?: grpc.handleUnaryCall<ReviewTokenRequest, ReviewTokenResponse>;
 }
@@ -53,8 +55,17 @@ export function validateSubscribe(subscribe: Subscribe): string | undefined {
   return undefined;
 }
 
+export interface SidecarCounts {
+  /** Authorised streams subscribed to the namespace. */
+  readonly connected: number;
+  /** Of those, streams whose last Ack for the namespace names its current revision. */
+  readonly inSync: number;
+}
+
 export interface SyncService {
   openStreams(): number;
+  /** Sidecars streaming `namespace` from this replica. */
+  sidecarCounts(namespace: string): SidecarCounts;
   /** Ends every open stream (sidecars reconnect, to another replica if there is one); for shutdown. */
   endAll(): void;
 }
@@ -62,6 +73,7 @@ export interface SyncService {
 export function addSyncService(server: grpc.Server, deps: SyncServerDeps): SyncService {
   let open = 0;
   const calls = new Set<grpc.ServerDuplexStream<WatchRequest, Buffer>>();
+  const sessions = new Set<WatchSession>();
   const changed = (delta: number): void => {
     open += delta;
     deps.onStreamsChanged?.(open);
@@ -89,7 +101,7 @@ export function addSyncService(server: grpc.Server, deps: SyncServerDeps): SyncS
           fail(call, grpc.status.INVALID_ARGUMENT, problem);
           return;
         }
-        session = new WatchSession(call, kind.value, deps);
+        session = new WatchSession(call, kind.value, deps, sessions);
         changed(1);
         void session.start().catch((error: unknown) => {
           fail(call, grpc.status.INTERNAL, `watch failed: ${String(error)}`);
@@ -121,6 +133,17 @@ export function addSyncService(server: grpc.Server, deps: SyncServerDeps): SyncS
   server.addService(watchService, { watch, reviewToken });
   return {
     openStreams: () => open,
+    sidecarCounts: (namespace) => {
+      const current = deps.hub.get(namespace)?.ruleSet.revision;
+      let connected = 0;
+      let inSync = 0;
+      for (const session of sessions) {
+        if (!session.subscribes(namespace)) continue;
+        connected++;
+        if (current !== undefined && session.acked(namespace) === current) inSync++;
+      }
+      return { connected, inSync };
+    },
     endAll: () => {
       for (const call of [...calls]) call.end();
     },
@@ -138,7 +161,11 @@ class WatchSession {
   /** The revision the sidecar holds (reported, or the last one written to it), per namespace. */
   readonly #sent = new Map<string, string>();
   readonly #pending = new Set<string>();
+  /** The revision the sidecar last acknowledged, per namespace. */
+  readonly #acked = new Map<string, string>();
   readonly #unwatch: (() => void)[] = [];
+  /** The server's authorised sessions, which this one joins once authorised. */
+  readonly #sessions: Set<WatchSession>;
   #identity = '';
   #blocked = false;
   #closed = false;
@@ -147,11 +174,25 @@ class WatchSession {
     call: grpc.ServerDuplexStream<WatchRequest, Buffer>,
     subscribe: Subscribe,
     deps: SyncServerDeps,
+    sessions: Set<WatchSession>,
   ) {
+    this.#sessions = sessions;
     this.#call = call;
     this.#subscribe = subscribe;
     this.#deps = deps;
-    for (const [ns, revision] of Object.entries(subscribe.knownRevisions)) this.#sent.set(ns, revision);
+    for (const [ns, revision] of Object.entries(subscribe.knownRevisions)) {
+      this.#sent.set(ns, revision);
+      // A sidecar that already holds a revision has, in effect, acknowledged it.
+      this.#acked.set(ns, revision);
+    }
+  }
+
+  subscribes(namespace: string): boolean {
+    return this.#subscribe.namespaces.includes(namespace);
+  }
+
+  acked(namespace: string): string | undefined {
+    return this.#acked.get(namespace);
   }
 
   async start(): Promise<void> {
@@ -180,6 +221,8 @@ class WatchSession {
       },
       'sidecar subscribed',
     );
+    this.#sessions.add(this);
+    this.#sidecarsChanged();
     for (const namespace of this.#subscribe.namespaces) {
       this.#unwatch.push(
         this.#deps.hub.watch(namespace, () => {
@@ -192,6 +235,10 @@ class WatchSession {
   }
 
   ack(namespace: string, revision: string): void {
+    if (this.#acked.get(namespace) !== revision) {
+      this.#acked.set(namespace, revision);
+      if (this.#sessions.has(this)) this.#deps.onSidecarsChanged?.(namespace);
+    }
     const published = this.#deps.hub.get(namespace);
     if (published?.ruleSet.revision !== revision) return;
     const lagMs = this.#deps.now() - published.publishedAt;
@@ -202,6 +249,11 @@ class WatchSession {
     this.#closed = true;
     for (const unwatch of this.#unwatch) unwatch();
     this.#unwatch.length = 0;
+    if (this.#sessions.delete(this)) this.#sidecarsChanged();
+  }
+
+  #sidecarsChanged(): void {
+    for (const namespace of this.#subscribe.namespaces) this.#deps.onSidecarsChanged?.(namespace);
   }
 
   #enqueue(namespace: string): void {
