@@ -13,6 +13,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/src/**/*.test.ts'],
+          // Builds or reuses kube-apiserver/etcd and shares one control plane across files; it
+          // starts only when a file calls useControlPlane() (test/src/cluster/README.md).
+          globalSetup: ['test/src/cluster/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Integration suites spawn real processes on fixed-free ports; run files one at a time
