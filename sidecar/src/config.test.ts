@@ -38,8 +38,86 @@ describe('parseSidecarConfig', () => {
     );
   });
 
-  it('explains that authentication must be turned off explicitly in this build', () => {
-    expect(() => parseSidecarConfig(['--sync-insecure'], {}, 'h')).toThrow(/--auth \(ENSIGN_AUTH\)/);
+  it('defaults to TLS sync with the pod token and required caller authentication via the operator', () => {
+    const config = parseSidecarConfig(['--sync-ca=/etc/ensign/ca.crt'], {}, 'h');
+    expect(config['sync-insecure']).toBe(false);
+    expect(config.auth).toBe('required');
+    expect(config['token-file']).toBe('/var/run/secrets/ensign/token');
+    expect(config['sync-ca']).toBe('/etc/ensign/ca.crt');
+    expect(config['sync-server-name']).toBeUndefined();
+  });
+
+  it('accepts a JWKS with its issuer and audience, and static tokens', () => {
+    const config = parseSidecarConfig(
+      [
+        '--static-tokens-file=/etc/ensign/tokens',
+        '--jwks-url=https://issuer.example/jwks.json',
+        '--jwt-issuer=https://issuer.example',
+        '--jwt-audience=ensign',
+        '--jwt-namespace-claim=ns',
+      ],
+      {},
+      'h',
+    );
+    expect(config['jwks-url']).toBe('https://issuer.example/jwks.json');
+    expect(config['jwt-namespace-claim']).toBe('ns');
+  });
+
+  it.each([
+    [
+      'a JWKS without issuer',
+      ['--jwks-file=/k.json', '--jwt-audience=a'],
+      /--jwt-issuer \(ENSIGN_JWT_ISSUER\): is required/,
+    ],
+    [
+      'a JWKS without audience',
+      ['--jwks-file=/k.json', '--jwt-issuer=i'],
+      /--jwt-audience \(ENSIGN_JWT_AUDIENCE\): is required/,
+    ],
+    [
+      'two JWKS sources',
+      ['--jwks-file=/k.json', '--jwks-url=https://x/j', '--jwt-issuer=i', '--jwt-audience=a'],
+      /--jwks-url .*alternatives/,
+    ],
+    [
+      'an issuer without a JWKS',
+      ['--jwt-issuer=i'],
+      /--jwt-issuer \(ENSIGN_JWT_ISSUER\): needs --jwks-url or --jwks-file/,
+    ],
+    [
+      'a plain-HTTP JWKS on the network',
+      ['--jwks-url=http://issuer.example/j', '--jwt-issuer=i', '--jwt-audience=a'],
+      /must use https/,
+    ],
+    [
+      'a JWKS URL that is not HTTP',
+      ['--jwks-url=file:///etc/jwks.json', '--jwt-issuer=i', '--jwt-audience=a'],
+      /--jwks-url \(ENSIGN_JWKS_URL\)/,
+    ],
+    [
+      'a CA bundle with an insecure sync',
+      ['--sync-insecure', '--auth=none', '--sync-ca=/ca.crt'],
+      /--sync-ca \(ENSIGN_SYNC_CA\): has no effect with --sync-insecure/,
+    ],
+    [
+      'authenticator options with --auth=none',
+      [...local, '--static-tokens-file=/t'],
+      /--static-tokens-file \(ENSIGN_STATIC_TOKENS_FILE\): has no effect with --auth=none/,
+    ],
+  ])('refuses %s', (_what, argv, message) => {
+    expect(() => parseSidecarConfig(argv, {}, 'h')).toThrow(message);
+  });
+
+  it('allows a plain-HTTP JWKS on loopback', () => {
+    const argv = ['--jwks-url=http://127.0.0.1:9000/jwks', '--jwt-issuer=i', '--jwt-audience=a'];
+    expect(parseSidecarConfig(argv, {}, 'h')['jwks-url']).toBe('http://127.0.0.1:9000/jwks');
+  });
+
+  it('needs static tokens or a JWKS to authenticate callers over an insecure sync connection', () => {
+    expect(() => parseSidecarConfig(['--sync-insecure'], {}, 'h')).toThrow(
+      /--auth \(ENSIGN_AUTH\): --auth=required with --sync-insecure needs --static-tokens-file or a JWKS/,
+    );
+    expect(parseSidecarConfig(['--sync-insecure', '--static-tokens-file=/t'], {}, 'h').auth).toBe('required');
   });
 
   it('names the flag of a malformed value', () => {

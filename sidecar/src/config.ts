@@ -28,6 +28,26 @@ export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
       'Connect to the operator without TLS or a token. Allowed only when --operator-addr is a loopback address (local mode).',
   },
   {
+    name: 'sync-ca',
+    env: 'ENSIGN_SYNC_CA',
+    default: 'the system trust store',
+    description:
+      'PEM bundle of the CAs trusted for the operator’s sync certificate; re-read on every reconnect.',
+  },
+  {
+    name: 'sync-server-name',
+    env: 'ENSIGN_SYNC_SERVER_NAME',
+    default: 'the host of --operator-addr',
+    description: 'Name the operator’s certificate must carry (DNS name or IP address).',
+  },
+  {
+    name: 'token-file',
+    env: 'ENSIGN_TOKEN_FILE',
+    default: '/var/run/secrets/ensign/token',
+    description:
+      'The sidecar’s projected service-account token (audience `ensign`), sent to the operator; re-read on every reconnect and review.',
+  },
+  {
     name: 'default-namespace',
     env: 'ENSIGN_DEFAULT_NAMESPACE',
     default: '$POD_NAMESPACE, else default',
@@ -62,7 +82,48 @@ export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
     env: 'ENSIGN_AUTH',
     default: 'required',
     description:
-      'Caller authentication on the evaluation APIs: `required`, or `none` (only when --grpc-addr and --http-addr are loopback addresses).',
+      'Caller authentication on the evaluation APIs: `required` (`Authorization: Bearer <token>`; tried in order: static tokens, JWTs, service-account tokens reviewed by the operator), or `none` (only when --grpc-addr and --http-addr are loopback addresses).',
+  },
+  {
+    name: 'static-tokens-file',
+    env: 'ENSIGN_STATIC_TOKENS_FILE',
+    description:
+      'File of static caller tokens, one `<token> <namespace>[/<serviceaccount>]` per line (`#` comments); tokens of at least 16 characters; re-read when it changes.',
+  },
+  {
+    name: 'jwks-url',
+    env: 'ENSIGN_JWKS_URL',
+    description:
+      'HTTPS URL of the JSON Web Key Set that verifies caller JWTs from --jwt-issuer (plain HTTP only on loopback).',
+  },
+  {
+    name: 'jwks-file',
+    env: 'ENSIGN_JWKS_FILE',
+    description:
+      'JSON Web Key Set file that verifies caller JWTs (instead of --jwks-url); re-read when it changes.',
+  },
+  {
+    name: 'jwt-issuer',
+    env: 'ENSIGN_JWT_ISSUER',
+    description:
+      'Required `iss` of caller JWTs; only tokens from this issuer are verified against the JWKS. Required with a JWKS.',
+  },
+  {
+    name: 'jwt-audience',
+    env: 'ENSIGN_JWT_AUDIENCE',
+    description: 'Required `aud` of caller JWTs. Required with a JWKS.',
+  },
+  {
+    name: 'jwt-namespace-claim',
+    env: 'ENSIGN_JWT_NAMESPACE_CLAIM',
+    default: 'the `kubernetes.io` claim, else a `system:serviceaccount:` sub',
+    description: 'Top-level JWT claim naming the caller’s Kubernetes namespace.',
+  },
+  {
+    name: 'jwt-service-account-claim',
+    env: 'ENSIGN_JWT_SERVICE_ACCOUNT_CLAIM',
+    default: 'as for the namespace',
+    description: 'Top-level JWT claim naming the caller’s service account (within its namespace).',
   },
   {
     name: 'state-dir',
@@ -103,17 +164,38 @@ const address = addressValue;
 const bool = booleanValue;
 const namespaceName = namespaceValue;
 const millis = z.coerce.number().int().min(1).max(3_600_000);
+const path = z.string().min(1);
+const claimName = z.string().min(1).max(256);
+const AUTHENTICATOR_OPTIONS = [
+  'static-tokens-file',
+  'jwks-url',
+  'jwks-file',
+  'jwt-issuer',
+  'jwt-audience',
+  'jwt-namespace-claim',
+  'jwt-service-account-claim',
+] as const;
 
 const schema = z
   .object({
     'operator-addr': address.default('127.0.0.1:8443'),
     'sync-insecure': bool.default(false),
+    'sync-ca': path.optional(),
+    'sync-server-name': z.string().min(1).max(253).optional(),
+    'token-file': path.default('/var/run/secrets/ensign/token'),
     'default-namespace': namespaceName,
     namespaces: z.array(namespaceName).min(1),
     'grpc-addr': address.default('127.0.0.1:8413'),
     'http-addr': address.default('127.0.0.1:8414'),
     'ops-addr': address.default('0.0.0.0:8415'),
     auth: z.enum(['required', 'none']).default('required'),
+    'static-tokens-file': path.optional(),
+    'jwks-url': z.url({ protocol: /^https?$/ }).optional(),
+    'jwks-file': path.optional(),
+    'jwt-issuer': z.string().min(1).optional(),
+    'jwt-audience': z.string().min(1).optional(),
+    'jwt-namespace-claim': claimName.optional(),
+    'jwt-service-account-claim': claimName.optional(),
     'state-dir': z.string().min(1),
     'sidecar-id': z.string().min(1).max(253),
     'grpc-reflection': bool.default(false),
@@ -128,13 +210,14 @@ const schema = z
         path: ['sync-insecure'],
         message: `an insecure sync connection is allowed only to a loopback operator address, not "${c['operator-addr']}"`,
       });
-    if (!c['sync-insecure'])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sync-insecure'],
-        message:
-          'TLS and token authentication for the sync connection are not available in this build; pass --sync-insecure with a loopback --operator-addr',
-      });
+    if (c['sync-insecure'])
+      for (const key of ['sync-ca', 'sync-server-name'] as const)
+        if (c[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'has no effect with --sync-insecure; choose one',
+          });
     if (c.auth === 'none') {
       for (const key of ['grpc-addr', 'http-addr'] as const) {
         if (!isLoopbackAddress(c[key]))
@@ -144,13 +227,11 @@ const schema = z
             message: `--auth=none is allowed only when --${key} is a loopback address, not "${c[key]}"`,
           });
       }
+      for (const key of AUTHENTICATOR_OPTIONS)
+        if (c[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'has no effect with --auth=none' });
     } else {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['auth'],
-        message:
-          'caller authentication (--auth=required) needs the operator’s token review, which is not available in this build; pass --auth=none with loopback listeners for local use',
-      });
+      for (const issue of authenticatorIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
     }
     if (c['reconnect-min-ms'] > c['reconnect-max-ms'])
       ctx.addIssue({
@@ -161,6 +242,43 @@ const schema = z
   });
 
 export type SidecarConfig = z.infer<typeof schema>;
+
+type AuthenticatorConfig = Pick<SidecarConfig, 'sync-insecure' | (typeof AUTHENTICATOR_OPTIONS)[number]>;
+
+/** Cross-field rules of --auth=required. */
+function authenticatorIssues(c: AuthenticatorConfig): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const jwks = c['jwks-url'] ?? c['jwks-file'];
+  if (c['jwks-url'] !== undefined && c['jwks-file'] !== undefined)
+    issues.push({ path: ['jwks-url'], message: 'and --jwks-file are alternatives; give one' });
+  if (jwks !== undefined) {
+    for (const key of ['jwt-issuer', 'jwt-audience'] as const)
+      if (c[key] === undefined)
+        issues.push({ path: [key], message: 'is required with --jwks-url or --jwks-file' });
+  } else {
+    for (const key of [
+      'jwt-issuer',
+      'jwt-audience',
+      'jwt-namespace-claim',
+      'jwt-service-account-claim',
+    ] as const)
+      if (c[key] !== undefined) issues.push({ path: [key], message: 'needs --jwks-url or --jwks-file' });
+  }
+  const url = c['jwks-url'];
+  if (
+    url !== undefined &&
+    new URL(url).protocol === 'http:' &&
+    !isLoopbackAddress(`${new URL(url).hostname}:80`)
+  )
+    issues.push({ path: ['jwks-url'], message: 'must use https unless the host is a loopback address' });
+  if (c['sync-insecure'] && c['static-tokens-file'] === undefined && jwks === undefined)
+    issues.push({
+      path: ['auth'],
+      message:
+        '--auth=required with --sync-insecure needs --static-tokens-file or a JWKS: service-account tokens are reviewed by the operator over the authenticated TLS sync connection (use --auth=none with loopback listeners for local use)',
+    });
+  return issues;
+}
 
 export function parseSidecarConfig(
   argv: readonly string[],

@@ -2,17 +2,17 @@
 // from rule sets streamed by the operator. This file only wires parts together.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import * as grpc from '@grpc/grpc-js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createLogger } from '@ensign/core/logger.ts';
 import { closeHttp, listenGrpc, listenHttp, shutdownGrpc } from '@ensign/core/listen.ts';
 import { onShutdownSignal, parseOrExit } from '@ensign/core/process.ts';
-import { allowAllNamespaces, allowAnonymous } from './api/auth-hooks.ts';
 import { systemClock } from './api/clock.ts';
 import type { EvaluationApiDeps } from './api/evaluation-api-deps.ts';
 import { createEvaluationGrpcServer } from './api/grpc/create-evaluation-grpc-server.ts';
 import { createEvaluationHttpServer } from './api/http/create-evaluation-http-server.ts';
 import { readinessFromStore } from './api/readiness.ts';
+import { createSidecarAuth } from './auth/create-sidecar-auth.ts';
+import { createOperatorReviewClient } from './auth/operator-review-client.ts';
 import { parseSidecarConfig, SIDECAR_OPTIONS } from './config.ts';
 import { buildIndex } from './engine/build-index.ts';
 import { createOpsHttpServer } from './observability/create-ops-http-server.ts';
@@ -20,7 +20,9 @@ import { createSidecarMetrics } from './observability/metrics.ts';
 import { createSyncMetrics } from './observability/sync-metrics.ts';
 import { DiskCache } from './store/disk-cache.ts';
 import { RuleSetStore } from './store/rule-set-store.ts';
+import { createOperatorChannelSecurity } from './sync/operator-channel.ts';
 import { SyncClient } from './sync/sync-client.ts';
+import { noMetadata, tokenMetadata } from './sync/token-metadata.ts';
 
 const argv = process.argv.slice(2);
 const config = parseOrExit(
@@ -50,15 +52,43 @@ for (const namespace of store.namespaces) {
   else logger.warn({ namespace, err: result.error }, 'saved rule set rejected');
 }
 
+// TLS with the CA bundle and the pod's projected token; plaintext without a token only on loopback.
+const operatorSecurity = createOperatorChannelSecurity({
+  insecure: config['sync-insecure'],
+  caFile: config['sync-ca'],
+  serverName: config['sync-server-name'],
+});
+const operatorMetadata = config['sync-insecure'] ? noMetadata : tokenMetadata(config['token-file']);
+const reviewClient = config['sync-insecure']
+  ? undefined
+  : createOperatorReviewClient({
+      address: config['operator-addr'],
+      security: operatorSecurity,
+      metadata: operatorMetadata,
+      now: Date.now,
+    });
+const auth = await createSidecarAuth(config, {
+  lookup: store,
+  registry,
+  logger: logger.child({ subsystem: 'auth' }),
+  now: Date.now,
+  reviewServiceAccountToken: reviewClient === undefined ? undefined : (token) => reviewClient.review(token),
+}).catch((error: unknown) => {
+  // Like a configuration error: the static tokens file or JWKS file named in the flags is unusable.
+  process.stderr.write(
+    `ensign-sidecar: cannot set up caller authentication: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(2);
+});
+
 const readiness = readinessFromStore(store);
 const deps: EvaluationApiDeps = {
   lookup: store,
   readiness,
   clock: systemClock,
   randomUUID,
-  // --auth=none is the only mode this build accepts, and only on loopback listeners (config.ts).
-  authenticate: allowAnonymous,
-  authorize: allowAllNamespaces,
+  authenticate: auth.authenticate,
+  authorize: auth.authorize,
   metrics: createSidecarMetrics({ registry, now: Date.now, ruleSets: () => store.all() }),
   logger,
 };
@@ -74,8 +104,8 @@ await listenHttp(httpServer, config['http-addr'], 'http-addr');
 
 const sync = new SyncClient({
   address: config['operator-addr'],
-  credentials: grpc.credentials.createInsecure(),
-  metadata: () => Promise.resolve(new grpc.Metadata()),
+  security: operatorSecurity,
+  metadata: operatorMetadata,
   store,
   save: (ruleSet) => disk.save(ruleSet),
   sidecarId: config['sidecar-id'],
@@ -106,6 +136,9 @@ logger.info(
     opsAddr: config['ops-addr'],
     namespaces: store.namespaces,
     defaultNamespace: store.defaultNamespace,
+    auth: config.auth,
+    authenticators: auth.methods,
+    syncTls: !config['sync-insecure'],
   },
   'sidecar listening',
 );
@@ -113,6 +146,8 @@ logger.info(
 onShutdownSignal(async (signal) => {
   logger.info({ signal }, 'shutting down');
   sync.stop();
+  reviewClient?.close();
+  auth.close();
   await Promise.all([
     shutdownGrpc(grpcServer, 2_000),
     closeHttp(httpServer, 2_000),

@@ -1,6 +1,6 @@
 // The caller-authentication seam. Every evaluation request, on every transport, passes through
 // `authenticate` before anything else and through `authorize` for each namespace it reads. The
-// defaults admit anonymous callers to every namespace; real verification is wired in main.ts.
+// defaults admit anonymous callers to every namespace (--auth=none); the real ones are in ../auth/.
 import type { ApiError } from './api-error.ts';
 
 export interface Principal {
@@ -8,6 +8,10 @@ export interface Principal {
   readonly subject: string;
   /** Kubernetes namespace of the caller when known (service-account tokens). */
   readonly namespace?: string;
+  /** The caller's service-account name within `namespace`, when it is one. */
+  readonly serviceAccount?: string;
+  /** Which authenticator vouched for the caller (for metrics). */
+  readonly method?: 'static' | 'jwt' | 'serviceaccount';
 }
 
 export const ANONYMOUS: Principal = { subject: 'system:anonymous' };

@@ -18,6 +18,7 @@ const quiet = {
   error: () => undefined,
   debug: () => undefined,
 };
+const insecure = { credentials: grpc.credentials.createInsecure(), options: {} };
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -98,7 +99,7 @@ function startSidecar(port: number, namespaces: string[], known: RuleSet[] = [])
   const rejected: string[] = [];
   const client = new SyncClient({
     address: `127.0.0.1:${port}`,
-    credentials: grpc.credentials.createInsecure(),
+    security: () => Promise.resolve(insecure),
     metadata: () => Promise.resolve(new grpc.Metadata()),
     store,
     save: (set) => {

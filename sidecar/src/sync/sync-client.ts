@@ -7,6 +7,7 @@ import type { RuleSet, WatchResponse } from '@ensign/proto/ensign/sync/v1/sync.t
 import type { RuleSetStore } from '../store/rule-set-store.ts';
 import { backoffDelay } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
+import type { ChannelSecurity } from './operator-channel.ts';
 
 export type SyncState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
 
@@ -24,8 +25,9 @@ export interface Timers {
 
 export interface SyncClientDeps {
   readonly address: string;
-  readonly credentials: grpc.ChannelCredentials;
-  /** Per-stream call metadata (the sidecar's own token goes here). */
+  /** Asked on every (re)connect; a new object (a rotated CA bundle) means a new channel. */
+  readonly security: () => Promise<ChannelSecurity>;
+  /** Per-stream call metadata (the sidecar's own token goes here), read on every (re)connect. */
   readonly metadata: () => Promise<grpc.Metadata>;
   readonly store: RuleSetStore;
   readonly save: (ruleSet: RuleSet) => Promise<void>;
@@ -43,7 +45,8 @@ const MAX_RULE_SET_BYTES = 256 * 1024 * 1024;
 
 export class SyncClient {
   readonly #deps: SyncClientDeps;
-  readonly #client: grpc.Client;
+  #client: grpc.Client | undefined;
+  #security: ChannelSecurity | undefined;
   #call: grpc.ClientDuplexStream<WatchRequest, WatchResponse> | undefined;
   #timer: unknown;
   #attempt = 0;
@@ -51,13 +54,6 @@ export class SyncClient {
 
   constructor(deps: SyncClientDeps) {
     this.#deps = deps;
-    this.#client = new grpc.Client(deps.address, deps.credentials, {
-      'grpc.max_receive_message_length': MAX_RULE_SET_BYTES,
-      // Notice a dead operator on an idle stream; the server permits pings this often.
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      'grpc.keepalive_permit_without_calls': 1,
-    });
   }
 
   get state(): SyncState {
@@ -72,23 +68,42 @@ export class SyncClient {
     this.#setState('stopped');
     if (this.#timer !== undefined) this.#deps.timers.clearTimeout(this.#timer);
     this.#call?.cancel();
-    this.#client.close();
+    this.#client?.close();
+  }
+
+  #clientFor(security: ChannelSecurity): grpc.Client {
+    if (this.#client !== undefined && this.#security === security) return this.#client;
+    this.#client?.close();
+    this.#security = security;
+    this.#client = new grpc.Client(this.#deps.address, security.credentials, {
+      ...security.options,
+      'grpc.max_receive_message_length': MAX_RULE_SET_BYTES,
+      // Notice a dead operator on an idle stream; the server permits pings this often.
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+    return this.#client;
   }
 
   async #open(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#setState('connecting');
     let metadata: grpc.Metadata;
+    let security: ChannelSecurity;
     try {
-      metadata = await this.#deps.metadata();
+      [security, metadata] = await Promise.all([this.#deps.security(), this.#deps.metadata()]);
     } catch (error) {
-      this.#deps.logger.error({ err: String(error) }, 'cannot build sync credentials');
+      this.#deps.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'cannot build sync credentials',
+      );
       this.#retry();
       return;
     }
     if (this.#isStopped()) return;
     const method = RuleSetServiceService.watch;
-    const call = this.#client.makeBidiStreamRequest(
+    const call = this.#clientFor(security).makeBidiStreamRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,

@@ -1,0 +1,73 @@
+// How the sidecar reaches the operator: TLS trusting the --sync-ca bundle (or the system roots)
+// with the server name checked (--sync-server-name, default the host of --operator-addr), or —
+// only when explicitly asked for and only on loopback — plaintext. The CA bundle is re-read each
+// time a connection is (re)made, so a rotated CA is picked up without a restart.
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as grpc from '@grpc/grpc-js';
+
+export interface ChannelSecurity {
+  readonly credentials: grpc.ChannelCredentials;
+  readonly options: grpc.ChannelOptions;
+}
+
+export interface OperatorChannelOptions {
+  readonly insecure: boolean;
+  /** PEM bundle of CAs to trust; the system roots when absent. */
+  readonly caFile?: string | undefined;
+  /** Name the operator's certificate must carry, when not the host of the operator address. */
+  readonly serverName?: string | undefined;
+  readonly readFile?: (path: string) => Promise<Buffer>;
+}
+
+/** Every certificate in a PEM bundle must parse; at least one is required. */
+export function checkCaBundle(pem: Buffer): string | undefined {
+  const blocks =
+    pem.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return 'contains no PEM certificate';
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      return `certificate ${i + 1} does not parse: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The security to use for the next connection. While the CA bundle is unchanged the same object
+ * is returned, so callers can tell by identity whether to build a new channel.
+ */
+export function createOperatorChannelSecurity(
+  options: OperatorChannelOptions,
+): () => Promise<ChannelSecurity> {
+  const channelOptions: grpc.ChannelOptions =
+    options.serverName === undefined ? {} : { 'grpc.ssl_target_name_override': options.serverName };
+  if (options.insecure) {
+    const insecure: ChannelSecurity = { credentials: grpc.credentials.createInsecure(), options: {} };
+    return () => Promise.resolve(insecure);
+  }
+  const caFile = options.caFile;
+  if (caFile === undefined) {
+    const systemRoots: ChannelSecurity = {
+      credentials: grpc.credentials.createSsl(),
+      options: channelOptions,
+    };
+    return () => Promise.resolve(systemRoots);
+  }
+  const read = options.readFile ?? ((path: string) => readFile(path));
+  let last: { ca: Buffer; security: ChannelSecurity } | undefined;
+  return async () => {
+    const ca = await read(caFile).catch((error: unknown) => {
+      throw new Error(
+        `cannot read the sync CA bundle ${caFile}: ${(error as { code?: string }).code ?? String(error)}`,
+      );
+    });
+    if (last?.ca.equals(ca) === true) return last.security;
+    const problem = checkCaBundle(ca);
+    if (problem !== undefined) throw new Error(`sync CA bundle ${caFile} ${problem}`);
+    last = { ca, security: { credentials: grpc.credentials.createSsl(ca), options: channelOptions } };
+    return last.security;
+  };
+}
