@@ -22,10 +22,62 @@ describe('parseOperatorConfig', () => {
     expect(config['sync-addr']).toBe('localhost:9000');
   });
 
-  it('requires a source and says how to give one', () => {
-    expect(() => parseOperatorConfig(['--sync-insecure', '--sync-addr=127.0.0.1:1'], {})).toThrow(
-      /--source \(ENSIGN_SOURCE\): is required; use --source=dir:PATH/,
+  it('reads from the API server by default, electing a leader in the pod namespace', () => {
+    const config = parseOperatorConfig(
+      ['--sync-insecure', '--sync-addr=127.0.0.1:1'],
+      { POD_NAMESPACE: 'ensign-system', POD_NAME: 'ensign-operator-7d9f' },
+      'host-1',
     );
+    expect(config.source).toEqual({ kind: 'kubernetes' });
+    expect(config['leader-election']).toBe(true);
+    expect(config['leader-election-namespace']).toBe('ensign-system');
+    expect(config['lease-name']).toBe('ensign-operator');
+    expect(config['pod-name']).toBe('ensign-operator-7d9f');
+    expect(config['watch-namespaces']).toEqual([]);
+    expect(config.kubeconfig).toBeUndefined();
+  });
+
+  it('reads the cluster options from flags, with the host name as the fallback pod name', () => {
+    const config = parseOperatorConfig(
+      [
+        '--source=kubernetes',
+        '--kubeconfig=/tmp/kc',
+        '--watch-namespaces= shop, web ,shop',
+        '--leader-election-namespace=ops',
+        '--lease-name=ensign.lease',
+        '--sync-insecure',
+        '--sync-addr=127.0.0.1:1',
+      ],
+      {},
+      'host-1',
+    );
+    expect(config).toMatchObject({
+      kubeconfig: '/tmp/kc',
+      'watch-namespaces': ['shop', 'web'],
+      'leader-election-namespace': 'ops',
+      'lease-name': 'ensign.lease',
+      'pod-name': 'host-1',
+    });
+  });
+
+  it('asks for a Lease namespace when leader election has none', () => {
+    expect(() => parseOperatorConfig(['--sync-insecure', '--sync-addr=127.0.0.1:1'], {})).toThrow(
+      /--leader-election-namespace \(ENSIGN_LEADER_ELECTION_NAMESPACE\): is required for leader election when POD_NAMESPACE is not set/,
+    );
+    const single = parseOperatorConfig(
+      ['--leader-election=false', '--sync-insecure', '--sync-addr=127.0.0.1:1'],
+      {},
+    );
+    expect(single['leader-election']).toBe(false);
+  });
+
+  it('rejects a watched namespace that is not a namespace name', () => {
+    expect(() =>
+      parseOperatorConfig(
+        ['--watch-namespaces=Shop', '--leader-election=false', '--sync-insecure', '--sync-addr=127.0.0.1:1'],
+        {},
+      ),
+    ).toThrow(/--watch-namespaces/);
   });
 
   it('rejects an unknown source kind', () => {

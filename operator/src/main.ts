@@ -1,6 +1,8 @@
 // ensign-operator: compiles Flags, Segments and FlagNamespaces into per-namespace rule sets and
 // streams them to sidecars. This file only wires parts together.
+import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
+import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { createLogger } from '@ensign/core/logger.ts';
 import { closeHttp, listenGrpc, listenHttp, shutdownGrpc } from '@ensign/core/listen.ts';
 import { createOpsServer } from '@ensign/core/ops-server.ts';
@@ -9,6 +11,7 @@ import { compile } from './compiler/compile.ts';
 import { OPERATOR_OPTIONS, parseOperatorConfig } from './config.ts';
 import { startLocalController } from './local/local-controller.ts';
 import { createOperatorMetrics } from './observability/metrics.ts';
+import { startKubernetesSource, type KubernetesSource } from './runtime/start-kubernetes-source.ts';
 import { RuleSetHub } from './sync/rule-set-hub.ts';
 import { addSyncService } from './sync/sync-server.ts';
 
@@ -18,7 +21,7 @@ const config = parseOrExit(
   'Compiles Ensign flag resources and streams rule sets to evaluation sidecars.',
   OPERATOR_OPTIONS,
   argv,
-  () => parseOperatorConfig(argv, process.env),
+  () => parseOperatorConfig(argv, process.env, hostname()),
 );
 const logger = createLogger('operator', config['log-level']);
 const metrics = createOperatorMetrics();
@@ -35,6 +38,7 @@ const grpcServer = new grpc.Server({
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 20_000,
 });
+let kubernetes: KubernetesSource | undefined;
 const sync = addSyncService(grpcServer, {
   hub,
   logger: logger.child({ subsystem: 'sync' }),
@@ -47,6 +51,9 @@ const sync = addSyncService(grpcServer, {
   onStreamsChanged: (open) => {
     metrics.syncStreams.set(open);
   },
+  onSidecarsChanged: (namespace) => {
+    kubernetes?.sidecarsChanged(namespace);
+  },
 });
 
 const opsServer = createOpsServer({
@@ -58,28 +65,56 @@ await listenHttp(opsServer, config['ops-addr'], 'ops-addr');
 await listenGrpc(grpcServer, config['sync-addr'], 'sync-addr');
 logger.info({ syncAddr: config['sync-addr'], opsAddr: config['ops-addr'] }, 'operator listening');
 
-const local = await startLocalController({
-  root: config.source.path,
-  debounceMs: config['debounce-ms'],
-  logger: logger.child({ subsystem: 'local' }),
-  publisher: {
-    publish(ruleSet) {
-      hub.publish(ruleSet);
-      const published = hub.get(ruleSet.namespace);
-      metrics.ruleSetBytes.set({ namespace: ruleSet.namespace }, published?.frame.length ?? 0);
-      metrics.ruleSetFlags.set({ namespace: ruleSet.namespace }, ruleSet.flags.length);
-    },
-    markSynced: () => {
-      hub.markSynced();
-    },
+const publisher = {
+  publish(ruleSet: RuleSet) {
+    hub.publish(ruleSet);
+    const published = hub.get(ruleSet.namespace);
+    metrics.ruleSetBytes.set({ namespace: ruleSet.namespace }, published?.frame.length ?? 0);
+    metrics.ruleSetFlags.set({ namespace: ruleSet.namespace }, ruleSet.flags.length);
   },
-});
-logger.info({ source: `dir:${config.source.path}`, namespaces: hub.namespaces() }, 'operator ready');
+  markSynced: () => {
+    hub.markSynced();
+  },
+};
+
+const source = config.source;
+const local =
+  source.kind === 'dir'
+    ? await startLocalController({
+        root: source.path,
+        debounceMs: config['debounce-ms'],
+        logger: logger.child({ subsystem: 'local' }),
+        publisher,
+      })
+    : undefined;
+if (source.kind === 'kubernetes') {
+  const election = config['leader-election-namespace'];
+  kubernetes = await startKubernetesSource({
+    kubeconfig: config.kubeconfig,
+    env: process.env,
+    watchNamespaces: config['watch-namespaces'],
+    leaderElection:
+      config['leader-election'] && election !== undefined
+        ? { namespace: election, leaseName: config['lease-name'] }
+        : undefined,
+    podName: config['pod-name'],
+    publisher,
+    sidecars: (namespace) => sync.sidecarCounts(namespace),
+    registry: metrics.registry,
+    logger: logger.child({ subsystem: 'kubernetes' }),
+  });
+}
+logger.info(
+  { source: source.kind === 'dir' ? `dir:${source.path}` : 'kubernetes', namespaces: hub.namespaces() },
+  'operator ready',
+);
 
 onShutdownSignal(async (signal) => {
   logger.info({ signal }, 'shutting down');
-  await local.close();
+  await local?.close();
+  await kubernetes?.stop();
   sync.endAll();
+  await kubernetes?.releaseLeadership();
   await Promise.all([shutdownGrpc(grpcServer, 5_000), closeHttp(opsServer, 1_000)]);
   logger.info({}, 'stopped');
   logger.flush();
