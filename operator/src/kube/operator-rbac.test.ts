@@ -1,0 +1,59 @@
+// deploy/operator-rbac.yaml grants exactly the calls this package makes (the integration suite
+// runs the operator with it, proving it is enough); this pins that it grants nothing more.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { EVENT, FLAG, FLAG_NAMESPACE, LEASE, SEGMENT } from './resource-type.ts';
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+interface Doc {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  rules?: Rule[];
+}
+
+const docs = parseAllDocuments(
+  readFileSync(new URL('../../../deploy/operator-rbac.yaml', import.meta.url), 'utf8'),
+).map((d) => d.toJS() as Doc);
+
+function rulesOf(kind: string): Rule[] {
+  return docs.find((d) => d.kind === kind)?.rules ?? [];
+}
+
+describe('deploy/operator-rbac.yaml', () => {
+  it('lets the ClusterRole read the three kinds and write only their status, Events and TokenReviews', () => {
+    const ensign = [FLAG, SEGMENT, FLAG_NAMESPACE];
+    expect(rulesOf('ClusterRole')).toEqual([
+      { apiGroups: ['ensign.dev'], resources: ensign.map((t) => t.plural), verbs: ['get', 'list', 'watch'] },
+      {
+        apiGroups: ['ensign.dev'],
+        resources: ensign.map((t) => `${t.plural}/status`),
+        verbs: ['patch', 'update'],
+      },
+      { apiGroups: [EVENT.group], resources: [EVENT.plural], verbs: ['create', 'patch'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    ]);
+  });
+
+  it('limits Lease access to a Role in the operator namespace', () => {
+    const role = docs.find((d) => d.kind === 'Role');
+    expect(role?.metadata.namespace).toBe('ensign-system');
+    expect(role?.rules).toEqual([
+      { apiGroups: [LEASE.group], resources: [LEASE.plural], verbs: ['get', 'create', 'update'] },
+    ]);
+  });
+
+  it('uses no wildcards and binds only the ensign-operator service account', () => {
+    const text = JSON.stringify(docs);
+    expect(text).not.toContain('"*"');
+    const subjects = docs.flatMap((d) => (d as { subjects?: unknown[] }).subjects ?? []);
+    expect(subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'ensign-operator', namespace: 'ensign-system' },
+      { kind: 'ServiceAccount', name: 'ensign-operator', namespace: 'ensign-system' },
+    ]);
+  });
+});
