@@ -71,11 +71,16 @@ export function parseStaticTokens(text: string): StaticTokensParse {
   return { ok: true, table };
 }
 
+/** Answers synchronously: static tokens are checked in memory. */
+export interface StaticTokenAuthenticator extends TokenAuthenticator {
+  authenticate(token: string): Verdict;
+}
+
 /**
  * Looks the token up by its SHA-256, so the time taken does not depend on how many leading
  * characters of a real token a caller guessed; the final comparison is constant-time as well.
  */
-export function createStaticTokenAuthenticator(table: () => StaticTokenTable): TokenAuthenticator {
+export function createStaticTokenAuthenticator(table: () => StaticTokenTable): StaticTokenAuthenticator {
   return {
     method: 'static',
     authenticate(token): Verdict {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
+import { checkCaBundle, createOperatorChannelSecurity } from './operator-channel.ts';
+
+describe('checkCaBundle', () => {
+  it('accepts a bundle of parseable certificates and names a bad one', async () => {
+    const [a, b] = await Promise.all([createTestCa('A'), createTestCa('B')]);
+    expect(checkCaBundle(Buffer.from(a.certPem + b.certPem))).toBeUndefined();
+    expect(checkCaBundle(Buffer.from('nothing'))).toBe('contains no PEM certificate');
+    const broken = `${a.certPem}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`;
+    expect(checkCaBundle(Buffer.from(broken))).toMatch(/^certificate 2 does not parse/);
+  });
+});
+
+describe('createOperatorChannelSecurity', () => {
+  it('returns the same security while the CA bundle is unchanged and new security after it changes', async () => {
+    const [a, b] = await Promise.all([createTestCa('A'), createTestCa('B')]);
+    let ca = a.certPem;
+    const security = createOperatorChannelSecurity({
+      insecure: false,
+      caFile: '/ca.crt',
+      serverName: 'ensign-operator.ensign.svc',
+      readFile: () => Promise.resolve(Buffer.from(ca)),
+    });
+    const first = await security();
+    expect(await security()).toBe(first);
+    expect(first.options).toEqual({ 'grpc.ssl_target_name_override': 'ensign-operator.ensign.svc' });
+    expect(first.credentials._isSecure()).toBe(true);
+    ca = b.certPem;
+    expect(await security()).not.toBe(first);
+  });
+
+  it('fails clearly when the bundle is missing or broken', async () => {
+    const missing = createOperatorChannelSecurity({
+      insecure: false,
+      caFile: '/ca.crt',
+      readFile: () => Promise.reject(Object.assign(new Error('x'), { code: 'ENOENT' })),
+    });
+    await expect(missing()).rejects.toThrow('cannot read the sync CA bundle /ca.crt: ENOENT');
+    const broken = createOperatorChannelSecurity({
+      insecure: false,
+      caFile: '/ca.crt',
+      readFile: () => Promise.resolve(Buffer.from('junk')),
+    });
+    await expect(broken()).rejects.toThrow('sync CA bundle /ca.crt contains no PEM certificate');
+  });
+
+  it('is plaintext only when asked for, and uses the system roots without a bundle', async () => {
+    expect((await createOperatorChannelSecurity({ insecure: true })()).credentials._isSecure()).toBe(false);
+    const system = await createOperatorChannelSecurity({ insecure: false })();
+    expect(system.credentials._isSecure()).toBe(true);
+    expect(system.options).toEqual({});
+  });
+});
