@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '../harness/processes.ts';
+import { freePort } from '../harness/processes.ts';
 import { apiGet } from './api-get.ts';
 import type { ClientTls } from './api-get.ts';
 import { apiServerArgs, etcdArgs } from './control-plane-args.ts';
@@ -61,27 +61,33 @@ class StartError extends Error {
   }
 }
 
+/** Polls `probe` until it holds; fails at once, with the component's log, if the component exits. */
 async function waitUntilServing(
-  process: DaemonProcess,
+  component: DaemonProcess,
   what: string,
   probe: () => Promise<boolean>,
   timeoutMs: number,
 ): Promise<void> {
-  try {
-    await waitFor(
-      what,
-      async () => {
-        if (!process.running) throw new StartError(`${process.name} exited`, false);
-        return (await probe()) ? true : undefined;
-      },
-      timeoutMs,
-      100,
-    );
-  } catch (error) {
-    const log = process.tail();
-    const message = `${error instanceof Error ? error.message : String(error)}\n--- ${process.name} log (${process.logPath}):\n${log}`;
-    throw new StartError(message, PORT_IN_USE.test(log));
+  const deadline = Date.now() + timeoutMs;
+  let problem = `timed out after ${timeoutMs} ms waiting for ${what}`;
+  for (;;) {
+    if (!component.running) {
+      problem = `${component.name} exited while waiting for ${what}`;
+      break;
+    }
+    try {
+      if (await probe()) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const log = component.tail();
+  throw new StartError(
+    `${problem}\n--- ${component.name} log (${component.logPath}):\n${log}`,
+    PORT_IN_USE.test(log),
+  );
 }
 
 export async function startControlPlane(options: StartControlPlaneOptions = {}): Promise<LocalControlPlane> {
