@@ -2,23 +2,27 @@
 // with Ensign's CRDs installed. Prints the admin kubeconfig and keeps running until Ctrl-C.
 import { dirname } from 'node:path';
 import { installCrds } from './install-crds.ts';
+import type { LocalControlPlane } from './start-control-plane.ts';
 import { startControlPlane } from './start-control-plane.ts';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-const started = Date.now();
-const plane = await startControlPlane({ log });
+/** Set once the plane is up; signals before that just exit (see shutdown). */
+const running: { plane?: LocalControlPlane } = {};
 let stopping = false;
-const shutdown = (signal: string): void => {
+const shutdown = (reason: string, code: number): void => {
   if (stopping) return;
   stopping = true;
-  log(`\n${signal}: stopping the control plane...`);
-  void plane.stop().then(
+  // Still starting: exiting runs the harness's exit hook, which kills what already runs.
+  const plane = running.plane;
+  if (plane === undefined) process.exit(code);
+  log(`\n${reason}: stopping the control plane...`);
+  plane.stop().then(
     () => {
-      log('stopped; work directory removed');
-      process.exit(0);
+      log('stopped; etcd data and credentials deleted');
+      process.exit(code);
     },
     (error: unknown) => {
       log(`stop failed: ${String(error)}`);
@@ -26,37 +30,40 @@ const shutdown = (signal: string): void => {
     },
   );
 };
-process.on('SIGINT', () => {
-  shutdown('SIGINT');
-});
-process.on('SIGTERM', () => {
-  shutdown('SIGTERM');
-});
-process.on('SIGHUP', () => {
-  shutdown('SIGHUP');
-});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    shutdown(signal, 0);
+  });
 
+const started = Date.now();
+const plane = await startControlPlane({ log });
+running.plane = plane;
 try {
   await installCrds(plane);
 } catch (error) {
   log(`installing crds/ failed: ${String(error)}`);
-  shutdown('error');
+  shutdown('error', 1);
 }
 
-const kubectlDir = plane.kubectlPath.includes('/') ? dirname(plane.kubectlPath) : undefined;
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+const binDir = plane.kubectlPath.includes('/') ? dirname(plane.kubectlPath) : undefined;
 process.stdout.write(
   [
     '',
-    `Kubernetes ${plane.version} API server at ${plane.server} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s), CRDs from crds/ installed.`,
+    `Kubernetes ${plane.version} API server at ${plane.server}, ready in ${seconds} s, CRDs from crds/ installed.`,
     `Admin kubeconfig: ${plane.kubeconfigPath}`,
     '',
-    'Paste into another shell:',
+    'In another shell:',
     '',
-    `  export KUBECONFIG=${plane.kubeconfigPath}${kubectlDir === undefined ? '' : ` PATH=${kubectlDir}:$PATH`}`,
-    '  kubectl apply -f examples/',
+    `  export KUBECONFIG=${plane.kubeconfigPath}`,
+    ...(binDir === undefined
+      ? []
+      : [`  export PATH=${binDir}:$PATH   # optional: kubectl and helm ${plane.version}`]),
+    '  kubectl create namespace shop && kubectl apply -R -f examples/',
+    '  kubectl get ensign -A',
     '',
-    'No controllers, scheduler or nodes run here: pods stay Pending and namespaces stay Terminating.',
-    'Press Ctrl-C to stop; etcd data and credentials are deleted.',
+    'Only the API server and etcd run: no controllers, scheduler or nodes (pods stay Pending,',
+    'deleted namespaces stay Terminating). Ctrl-C stops it and deletes its data.',
     '',
   ].join('\n'),
 );

@@ -16,6 +16,7 @@ import { renderKubeconfig } from './kubeconfig.ts';
 import { ensureTestBinaries } from './test-binaries.ts';
 import type { TestBinaries } from './test-binaries.ts';
 import { createTestPki, issueClientCertificate } from './test-pki.ts';
+import type { TestPki } from './test-pki.ts';
 
 export interface StartControlPlaneOptions {
   /** Binaries to run; resolved with ensureTestBinaries() (building them if needed) when absent. */
@@ -97,15 +98,6 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   const started = Date.now();
   const workDir = await workRoot();
   const pkiDir = join(workDir, 'pki');
-  await mkdir(pkiDir, { recursive: true, mode: 0o700 });
-  const pki = await createTestPki(pkiDir);
-  const adminPair = await issueClientCertificate(pki.ca, pkiDir, 'admin', 'admin', ['system:masters']);
-  const tls: ClientTls = {
-    ca: await readFile(pki.ca.certPath, 'utf8'),
-    cert: await readFile(adminPair.certPath, 'utf8'),
-    key: await readFile(adminPair.keyPath, 'utf8'),
-  };
-
   let etcd: DaemonProcess | undefined;
   let apiServer: DaemonProcess | undefined;
   let stopped = false;
@@ -114,7 +106,8 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     etcd?.killNow();
     if (options.keepWorkDir !== true) rmSync(workDir, { recursive: true, force: true });
   };
-  // Last resort when the process exits without stop() (a crashed runner, process.exit in a test).
+  // Last resort when the process exits without stop() (a crashed runner, process.exit in a test,
+  // Ctrl-C during start-up). Registered before anything exists that it must clean up.
   process.once('exit', killNow);
 
   const stop = async (): Promise<void> => {
@@ -132,6 +125,8 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   let apiArgs: string[] = [];
   const server = (): string => `https://127.0.0.1:${apiPort}`;
 
+  let pki: TestPki | undefined;
+  let tls: ClientTls = { ca: '', cert: '', key: '' };
   const startApiServer = async (): Promise<void> => {
     apiServer = new DaemonProcess('kube-apiserver', binaries['kube-apiserver'], apiArgs, apiServerLogPath);
     // /readyz waits for the RBAC and namespace bootstrap hooks; `default` can still lag (envtest polls it too).
@@ -150,6 +145,14 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   };
 
   try {
+    await mkdir(pkiDir, { recursive: true, mode: 0o700 });
+    pki = await createTestPki(pkiDir);
+    const adminPair = await issueClientCertificate(pki.ca, pkiDir, 'admin', 'admin', ['system:masters']);
+    tls = {
+      ca: await readFile(pki.ca.certPath, 'utf8'),
+      cert: await readFile(adminPair.certPath, 'utf8'),
+      key: await readFile(adminPair.keyPath, 'utf8'),
+    };
     for (let attempt = 1; ; attempt++) {
       const [etcdClientPort = 0, etcdPeerPort = 0, securePort = 0] = await distinctFreePorts(3);
       apiPort = securePort;
