@@ -91,149 +91,211 @@ async function waitUntilServing(
   );
 }
 
+interface Credentials {
+  readonly pki: TestPki;
+  /** The admin's client certificate and the CA, for polling before any kubeconfig exists. */
+  readonly admin: ClientTls;
+}
+
+async function createCredentials(pkiDir: string): Promise<Credentials> {
+  await mkdir(pkiDir, { recursive: true, mode: 0o700 });
+  const pki = await createTestPki(pkiDir);
+  const pair = await issueClientCertificate(pki.ca, pkiDir, 'admin', 'admin', ['system:masters']);
+  const [ca, cert, key] = await Promise.all(
+    [pki.ca.certPath, pair.certPath, pair.keyPath].map((path) => readFile(path, 'utf8')),
+  );
+  return { pki, admin: { ca: ca ?? '', cert: cert ?? '', key: key ?? '' } };
+}
+
+/** The running processes of one plane; stop() and the exit hook act on whatever exists. */
+class Components {
+  etcd: DaemonProcess | undefined;
+  apiServer: DaemonProcess | undefined;
+
+  async stop(): Promise<void> {
+    await this.apiServer?.stop(20_000);
+    await this.etcd?.stop(10_000);
+  }
+
+  killNow(): void {
+    this.apiServer?.killNow();
+    this.etcd?.killNow();
+  }
+}
+
+interface Layout {
+  readonly workDir: string;
+  readonly pkiDir: string;
+  readonly etcdDataDir: string;
+  readonly etcdLogPath: string;
+  readonly apiServerLogPath: string;
+  readonly kubeconfigPath: string;
+}
+
+function layout(workDir: string): Layout {
+  return {
+    workDir,
+    pkiDir: join(workDir, 'pki'),
+    etcdDataDir: join(workDir, 'etcd-data'),
+    etcdLogPath: join(workDir, 'etcd.log'),
+    apiServerLogPath: join(workDir, 'kube-apiserver.log'),
+    kubeconfigPath: join(workDir, 'admin.kubeconfig'),
+  };
+}
+
+async function startEtcd(
+  components: Components,
+  binary: string,
+  dirs: Layout,
+  ports: { client: number; peer: number },
+  timeoutMs: number,
+): Promise<void> {
+  await rm(dirs.etcdDataDir, { recursive: true, force: true });
+  const args = etcdArgs({ dataDir: dirs.etcdDataDir, clientPort: ports.client, peerPort: ports.peer });
+  const etcd = new DaemonProcess('etcd', binary, args, dirs.etcdLogPath);
+  components.etcd = etcd;
+  await waitUntilServing(
+    etcd,
+    'etcd /health',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.client}/health`);
+      return res.ok && ((await res.json()) as { health?: string }).health === 'true';
+    },
+    timeoutMs,
+  );
+}
+
+async function startApiServer(
+  components: Components,
+  binary: string,
+  args: readonly string[],
+  dirs: Layout,
+  server: string,
+  admin: ClientTls,
+  timeoutMs: number,
+): Promise<void> {
+  const apiServer = new DaemonProcess('kube-apiserver', binary, args, dirs.apiServerLogPath);
+  components.apiServer = apiServer;
+  const ok = (path: string) => async () => (await apiGet(server, path, admin)).status === 200;
+  // /readyz waits for the RBAC and namespace bootstrap hooks; `default` can still lag (envtest polls it too).
+  await waitUntilServing(apiServer, 'kube-apiserver /readyz', ok('/readyz'), timeoutMs);
+  await waitUntilServing(apiServer, 'the default namespace', ok('/api/v1/namespaces/default'), timeoutMs);
+}
+
+/** Starts etcd then kube-apiserver on fresh ports, retrying when another process took a port first. */
+async function startComponents(
+  components: Components,
+  binaries: TestBinaries,
+  dirs: Layout,
+  credentials: Credentials,
+  options: StartControlPlaneOptions,
+): Promise<{ server: string; apiArgs: string[] }> {
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
+  const { pki, admin } = credentials;
+  for (let attempt = 1; ; attempt++) {
+    const [etcdClientPort = 0, etcdPeerPort = 0, securePort = 0] = await distinctFreePorts(3);
+    const server = `https://127.0.0.1:${securePort}`;
+    const apiArgs = apiServerArgs({
+      etcdClientPort,
+      securePort,
+      certDir: dirs.pkiDir,
+      servingCertPath: pki.serving.certPath,
+      servingKeyPath: pki.serving.keyPath,
+      clientCaPath: pki.ca.certPath,
+      serviceAccountPublicKeyPath: pki.serviceAccountPublicKeyPath,
+      serviceAccountPrivateKeyPath: pki.serviceAccountPrivateKeyPath,
+      serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
+      ...(options.apiServerArgs === undefined ? {} : { extraArgs: options.apiServerArgs }),
+    });
+    try {
+      await startEtcd(
+        components,
+        binaries.etcd,
+        dirs,
+        { client: etcdClientPort, peer: etcdPeerPort },
+        timeoutMs,
+      );
+      await startApiServer(components, binaries['kube-apiserver'], apiArgs, dirs, server, admin, timeoutMs);
+      return { server, apiArgs };
+    } catch (error) {
+      await components.stop();
+      // Free ports are only suggestions (another process can take one first): retry with new ones.
+      if (!(error instanceof StartError && error.portClash) || attempt >= 3) throw error;
+      options.log?.(`port clash on start attempt ${attempt}; retrying with other ports`);
+    }
+  }
+}
+
 export async function startControlPlane(options: StartControlPlaneOptions = {}): Promise<LocalControlPlane> {
   const log = options.log ?? (() => undefined);
-  const timeoutMs = options.startTimeoutMs ?? 120_000;
   const binaries = options.binaries ?? (await ensureTestBinaries(process.env, log));
   const started = Date.now();
-  const workDir = await workRoot();
-  const pkiDir = join(workDir, 'pki');
-  let etcd: DaemonProcess | undefined;
-  let apiServer: DaemonProcess | undefined;
-  let stopped = false;
+  const dirs = layout(await workRoot());
+  const components = new Components();
+  const removeWorkDir = options.keepWorkDir !== true;
   const killNow = (): void => {
-    apiServer?.killNow();
-    etcd?.killNow();
-    if (options.keepWorkDir !== true) rmSync(workDir, { recursive: true, force: true });
+    components.killNow();
+    if (removeWorkDir) rmSync(dirs.workDir, { recursive: true, force: true });
   };
   // Last resort when the process exits without stop() (a crashed runner, process.exit in a test,
   // Ctrl-C during start-up). Registered before anything exists that it must clean up.
   process.once('exit', killNow);
-
+  let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', killNow);
-    await apiServer?.stop(20_000);
-    await etcd?.stop(10_000);
-    if (options.keepWorkDir !== true) await rm(workDir, { recursive: true, force: true });
+    await components.stop();
+    if (removeWorkDir) await rm(dirs.workDir, { recursive: true, force: true });
   };
 
-  const etcdLogPath = join(workDir, 'etcd.log');
-  const apiServerLogPath = join(workDir, 'kube-apiserver.log');
-  let apiPort = 0;
-  let apiArgs: string[] = [];
-  const server = (): string => `https://127.0.0.1:${apiPort}`;
-
-  let pki: TestPki | undefined;
-  let tls: ClientTls = { ca: '', cert: '', key: '' };
-  const startApiServer = async (): Promise<void> => {
-    apiServer = new DaemonProcess('kube-apiserver', binaries['kube-apiserver'], apiArgs, apiServerLogPath);
-    // /readyz waits for the RBAC and namespace bootstrap hooks; `default` can still lag (envtest polls it too).
-    await waitUntilServing(
-      apiServer,
-      'kube-apiserver /readyz',
-      async () => (await apiGet(server(), '/readyz', tls)).status === 200,
-      timeoutMs,
-    );
-    await waitUntilServing(
-      apiServer,
-      'the default namespace',
-      async () => (await apiGet(server(), '/api/v1/namespaces/default', tls)).status === 200,
-      timeoutMs,
-    );
-  };
-
+  let credentials: Credentials;
+  let server: string;
+  let apiArgs: string[];
   try {
-    await mkdir(pkiDir, { recursive: true, mode: 0o700 });
-    pki = await createTestPki(pkiDir);
-    const adminPair = await issueClientCertificate(pki.ca, pkiDir, 'admin', 'admin', ['system:masters']);
-    tls = {
-      ca: await readFile(pki.ca.certPath, 'utf8'),
-      cert: await readFile(adminPair.certPath, 'utf8'),
-      key: await readFile(adminPair.keyPath, 'utf8'),
-    };
-    for (let attempt = 1; ; attempt++) {
-      const [etcdClientPort = 0, etcdPeerPort = 0, securePort = 0] = await distinctFreePorts(3);
-      apiPort = securePort;
-      try {
-        const dataDir = join(workDir, 'etcd-data');
-        await rm(dataDir, { recursive: true, force: true });
-        etcd = new DaemonProcess(
-          'etcd',
-          binaries.etcd,
-          etcdArgs({ dataDir, clientPort: etcdClientPort, peerPort: etcdPeerPort }),
-          etcdLogPath,
-        );
-        const etcdProcess = etcd;
-        await waitUntilServing(
-          etcdProcess,
-          'etcd /health',
-          async () => {
-            const res = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
-            return res.ok && ((await res.json()) as { health?: string }).health === 'true';
-          },
-          timeoutMs,
-        );
-        apiArgs = apiServerArgs({
-          etcdClientPort,
-          securePort,
-          certDir: pkiDir,
-          servingCertPath: pki.serving.certPath,
-          servingKeyPath: pki.serving.keyPath,
-          clientCaPath: pki.ca.certPath,
-          serviceAccountPublicKeyPath: pki.serviceAccountPublicKeyPath,
-          serviceAccountPrivateKeyPath: pki.serviceAccountPrivateKeyPath,
-          serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
-          ...(options.apiServerArgs === undefined ? {} : { extraArgs: options.apiServerArgs }),
-        });
-        await startApiServer();
-        break;
-      } catch (error) {
-        await apiServer?.stop(5_000);
-        await etcd?.stop(5_000);
-        // Free ports are only suggestions (another process can take one first): retry with new ones.
-        if (!(error instanceof StartError && error.portClash) || attempt >= 3) throw error;
-        log(`port clash on start attempt ${attempt}; retrying with other ports`);
-      }
-    }
+    credentials = await createCredentials(dirs.pkiDir);
+    ({ server, apiArgs } = await startComponents(components, binaries, dirs, credentials, options));
   } catch (error) {
     await stop();
     throw error;
   }
-
-  const kubeconfigPath = join(workDir, 'admin.kubeconfig');
+  const { pki, admin } = credentials;
   await writeFile(
-    kubeconfigPath,
+    dirs.kubeconfigPath,
     renderKubeconfig({
-      server: server(),
-      caPem: tls.ca,
+      server,
+      caPem: admin.ca,
       userName: 'admin',
-      user: { clientCertificatePem: tls.cert, clientKeyPem: tls.key },
+      user: { clientCertificatePem: admin.cert, clientKeyPem: admin.key },
     }),
     { mode: 0o600 },
   );
-  const version = (JSON.parse((await apiGet(server(), '/version', tls)).body) as { gitVersion: string })
+  const version = (JSON.parse((await apiGet(server, '/version', admin)).body) as { gitVersion: string })
     .gitVersion;
-  log(`control plane ${version} ready at ${server()} in ${Date.now() - started} ms`);
+  log(`control plane ${version} ready at ${server} in ${Date.now() - started} ms`);
 
   const info: ControlPlaneInfo = {
     provider: 'local',
-    server: server(),
-    kubeconfigPath,
+    server,
+    kubeconfigPath: dirs.kubeconfigPath,
     kubectlPath: binaries.kubectl,
     helmPath: binaries.helm,
     version,
-    workDir,
+    workDir: dirs.workDir,
     ca: pki.ca,
     serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
     serviceAccountSigningKeyPath: pki.serviceAccountPrivateKeyPath,
   };
   const restartApiServer = async (): Promise<void> => {
     const restarted = Date.now();
-    await apiServer?.stop(20_000);
-    await startApiServer();
+    await components.apiServer?.stop(20_000);
+    const timeoutMs = options.startTimeoutMs ?? 120_000;
+    await startApiServer(components, binaries['kube-apiserver'], apiArgs, dirs, server, admin, timeoutMs);
     log(`kube-apiserver restarted in ${Date.now() - restarted} ms`);
   };
-  return { ...connectControlPlane(info, { stop, restartApiServer }), etcdLogPath, apiServerLogPath };
+  return {
+    ...connectControlPlane(info, { stop, restartApiServer }),
+    etcdLogPath: dirs.etcdLogPath,
+    apiServerLogPath: dirs.apiServerLogPath,
+  };
 }
