@@ -96,7 +96,7 @@ export class ClusterController {
       isLeader: options.isLeader,
       sidecars: options.sidecars,
       clock: options.clock,
-      logger: options.logger.child({ subsystem: 'reconciler' }),
+      logger: options.logger.child({ part: 'reconciler' }),
     });
     const informers = [this.#flags, this.#segments, this.#flagNamespaces];
     options.metrics.addWatchAgeSource(() =>
@@ -184,7 +184,7 @@ export class ClusterController {
       onRestart: (cause) => {
         metrics.watchRestarts.inc({ kind: type.kind, cause });
       },
-      logger: this.#o.logger.child({ subsystem: 'informer', kind: type.kind }),
+      logger: this.#o.logger.child({ part: 'informer', kind: type.kind }),
       clock,
       backoff: {
         initialMs: timing.backoffInitialMs ?? DEFAULT_INFORMER_TIMING.backoff.initialMs,

@@ -134,7 +134,11 @@ describe('NamespaceReconciler', () => {
     const revision = cluster.published.at(-1)?.revision;
     expect(cluster.published.at(-1)?.flags.map((f) => f.key)).toEqual(['kill-switch', 'vip-only']);
     expect(cluster.status('Flag', 'vip-only')).toMatchObject({ observedGeneration: 1, revision });
-    expect(readyOf(cluster.status('Flag', 'vip-only'))).toMatchObject({ status: 'True', reason: 'Compiled' });
+    expect(readyOf(cluster.status('Flag', 'vip-only'))).toMatchObject({
+      status: 'True',
+      reason: 'Compiled',
+      lastTransitionTime: '1970-01-01T00:16:40Z', // the clock's start, in whole seconds like metav1.Time
+    });
     expect(readyOf(cluster.status('Segment', 'vip'))).toMatchObject({ status: 'True' });
     expect(cluster.status('FlagNamespace', 'shop')).toMatchObject({
       revision,

@@ -178,7 +178,7 @@ export class NamespaceReconciler {
       const object = (outcome.kind === 'Flag' ? flags : segments).get(outcome.name);
       if (object !== undefined) targets.push({ kind: outcome.kind, object, outcome });
     }
-    const now = new Date(this.#o.clock.now()).toISOString();
+    const now = conditionTime(this.#o.clock.now());
     const limit = this.#o.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
     for (let i = 0; i < targets.length; i += limit) {
       await Promise.all(
@@ -254,7 +254,7 @@ export class NamespaceReconciler {
       sidecars: this.#o.sidecars(namespace),
       objects,
       observed,
-      now: new Date(this.#o.clock.now()).toISOString(),
+      now: conditionTime(this.#o.clock.now()),
     });
     if (statusEquals(desired, observed)) return;
     const patch = statusMergePatch(desired, observed, resource.metadata.resourceVersion);
@@ -279,6 +279,11 @@ export class NamespaceReconciler {
     tally.error ??= result.error;
     return false;
   }
+}
+
+/** metav1.Time: RFC 3339 in whole seconds, as Kubernetes itself writes condition times. */
+export function conditionTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function byName<T extends { metadata: { name: string } }>(objects: readonly T[]): Map<string, T> {

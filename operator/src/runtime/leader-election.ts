@@ -106,7 +106,7 @@ export class LeaderElector {
     this.#wake?.();
     await this.#loop;
     if (this.#leading) {
-      this.#stepDown('shutting down');
+      this.#stepDown('shutting down', true);
       await this.#release();
     }
   }
@@ -144,10 +144,12 @@ export class LeaderElector {
     return this.#stopped;
   }
 
-  #stepDown(reason: string): void {
+  #stepDown(reason: string, planned = false): void {
     if (!this.#leading) return;
     this.#leading = false;
-    this.#o.logger.warn({ lease: this.#leaseName(), identity: this.#o.identity, reason }, 'stopped leading');
+    const fields = { lease: this.#leaseName(), identity: this.#o.identity, reason };
+    if (planned) this.#o.logger.info(fields, 'stopped leading');
+    else this.#o.logger.warn(fields, 'stopped leading');
     this.#o.onStoppedLeading();
   }
 

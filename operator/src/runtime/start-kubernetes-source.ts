@@ -81,7 +81,7 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
           timing: election.timing,
           clock,
           random,
-          logger: options.logger.child({ subsystem: 'leader-election' }),
+          logger: options.logger.child({ part: 'leader-election' }),
           onStartedLeading: () => {
             metrics.leader.set(1);
             // Statuses may have been left stale by the previous leader: look at everything.
