@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReviewCache, reviewTtlMs } from './review-cache.ts';
 import type { ReviewLifetime } from './review-cache.ts';
+import { tokenDigest } from './token-digest.ts';
 
 const limits = { positiveTtlMs: 60_000, negativeTtlMs: 5_000 };
 
@@ -84,6 +85,17 @@ describe('ReviewCache', () => {
     const [a, b] = await Promise.all([h.cache.review('tok'), h.cache.review('tok')]);
     expect(a).toBe(b);
     expect(h.calls).toHaveLength(1);
+  });
+
+  it('lets a caller peek by digest, and review with a digest it already computed', async () => {
+    const h = harness((_t, n) => ({ authenticated: true, n }));
+    const digest = tokenDigest('tok');
+    expect(h.cache.peek(digest)).toBeUndefined();
+    await h.cache.review('tok', digest);
+    expect(h.cache.peek(digest)).toEqual({ authenticated: true, n: 1 });
+    expect(h.cache.review('tok')).toEqual({ authenticated: true, n: 1 });
+    h.advance(60_000);
+    expect(h.cache.peek(digest)).toBeUndefined();
   });
 
   it('holds at most maxEntries results', async () => {

@@ -46,9 +46,17 @@ export class ReviewCache<R extends ReviewLifetime> {
     this.#cache = new TtlLruCache<R>(options.maxEntries);
   }
 
-  /** The cached result synchronously when there is one, else a promise of a fresh review. */
-  review(token: string): R | Promise<R> {
-    const key = tokenDigest(token);
+  /** The cached result for a token digest (tokenDigest), if there is a live one. */
+  peek(digest: string): R | undefined {
+    return this.#cache.get(digest, this.#options.now());
+  }
+
+  /**
+   * The cached result synchronously when there is one, else a promise of a fresh review. Pass the
+   * token's digest when it is already known, so a request hashes its token once.
+   */
+  review(token: string, digest: string = tokenDigest(token)): R | Promise<R> {
+    const key = digest;
     const cached = this.#cache.get(key, this.#options.now());
     if (cached !== undefined) return cached;
     const pending = this.#inFlight.get(key);

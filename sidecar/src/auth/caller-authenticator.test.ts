@@ -15,8 +15,8 @@ function tableAuthenticator(method: AuthMethod, table: Record<string, Verdict>, 
   const authenticator: TokenAuthenticator = {
     method,
     authenticate(token) {
-      asked.push(token);
-      const verdict = table[token] ?? { kind: 'pass' };
+      asked.push(token.value);
+      const verdict = table[token.value] ?? { kind: 'pass' };
       return async ? Promise.resolve(verdict) : verdict;
     },
   };

@@ -11,7 +11,8 @@ import { parseAuthorization } from '@ensign/core/auth/bearer-token.ts';
 import type { ApiError } from '../api/api-error.ts';
 import type { AuthRequest, AuthResult, Authenticate } from '../api/auth-hooks.ts';
 import type { AuthMetrics } from './auth-metrics.ts';
-import type { TokenAuthenticator, Verdict } from './token-authenticator.ts';
+import { presentedToken } from './token-authenticator.ts';
+import type { PresentedToken, TokenAuthenticator, Verdict } from './token-authenticator.ts';
 
 export interface AuthLogger {
   debug(obj: object, msg: string): void;
@@ -61,7 +62,11 @@ export function createCallerAuthenticator(deps: CallerAuthenticatorDeps): Authen
   };
 
   // Walks the chain synchronously as long as answers are synchronous (static tokens, cache hits).
-  const from = (request: AuthRequest, token: string, start: number): AuthResult | Promise<AuthResult> => {
+  const from = (
+    request: AuthRequest,
+    token: PresentedToken,
+    start: number,
+  ): AuthResult | Promise<AuthResult> => {
     for (let i = start; i < deps.authenticators.length; i++) {
       const authenticator = deps.authenticators[i];
       if (authenticator === undefined) break;
@@ -77,6 +82,6 @@ export function createCallerAuthenticator(deps: CallerAuthenticatorDeps): Authen
   return (request) => {
     const bearer = parseAuthorization(request.header('authorization'));
     if (!bearer.ok) return unauthenticated(request, 'none', bearer.message);
-    return from(request, bearer.token, 0);
+    return from(request, presentedToken(bearer.token), 0);
   };
 }

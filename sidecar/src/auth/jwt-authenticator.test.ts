@@ -3,6 +3,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createJwtAuthenticator } from './jwt-authenticator.ts';
 import { AUDIENCE, ISSUER, NOW_SEC, testSigner } from './test-support/jwt-keys.ts';
+import { presentedToken } from './token-authenticator.ts';
 
 const claims = {
   sub: 'system:serviceaccount:shop:web',
@@ -32,7 +33,7 @@ async function setup(keys?: JWTVerifyGetKey) {
 describe('createJwtAuthenticator', () => {
   it('verifies a JWT from the issuer against the JWKS and maps its claims', async () => {
     const { signer, authenticator } = await setup();
-    expect(await authenticator.authenticate(await signer.sign(claims))).toEqual({
+    expect(await authenticator.authenticate(presentedToken(await signer.sign(claims)))).toEqual({
       kind: 'authenticated',
       principal: {
         subject: 'system:serviceaccount:shop:web',
@@ -46,10 +47,10 @@ describe('createJwtAuthenticator', () => {
   it('answers a repeated token synchronously from its cache until the token expires', async () => {
     const { signer, authenticator, advance } = await setup();
     const token = await signer.sign(claims, { expiresInSec: 30 });
-    await authenticator.authenticate(token);
-    expect(authenticator.authenticate(token)).toMatchObject({ kind: 'authenticated' });
+    await authenticator.authenticate(presentedToken(token));
+    expect(authenticator.authenticate(presentedToken(token))).toMatchObject({ kind: 'authenticated' });
     advance(30_000);
-    expect(await authenticator.authenticate(token)).toMatchObject({ kind: 'rejected' });
+    expect(await authenticator.authenticate(presentedToken(token))).toMatchObject({ kind: 'rejected' });
   });
 
   it.each([
@@ -57,14 +58,14 @@ describe('createJwtAuthenticator', () => {
     ['another audience', { audience: 'vault' }, /JWT rejected: unexpected "aud" claim value/],
   ])('rejects %s', async (_what, options, message) => {
     const { signer, authenticator } = await setup();
-    const verdict = await authenticator.authenticate(await signer.sign(claims, options));
+    const verdict = await authenticator.authenticate(presentedToken(await signer.sign(claims, options)));
     expect(verdict).toMatchObject({ kind: 'rejected', message: expect.stringMatching(message) as string });
   });
 
   it('rejects a token from the issuer signed by a key the JWKS does not hold', async () => {
     const { authenticator } = await setup();
     const impostor = await testSigner('key-1');
-    const verdict = await authenticator.authenticate(await impostor.sign(claims));
+    const verdict = await authenticator.authenticate(presentedToken(await impostor.sign(claims)));
     expect(verdict).toMatchObject({
       kind: 'rejected',
       message: expect.stringMatching(/signature verification failed/) as string,
@@ -75,16 +76,18 @@ describe('createJwtAuthenticator', () => {
     const { signer, authenticator } = await setup();
     expect(
       await authenticator.authenticate(
-        await signer.sign(claims, { issuer: 'https://kubernetes.default.svc' }),
+        presentedToken(await signer.sign(claims, { issuer: 'https://kubernetes.default.svc' })),
       ),
     ).toEqual({ kind: 'pass' });
-    expect(await authenticator.authenticate('opaque-static-token-value')).toEqual({ kind: 'pass' });
+    expect(await authenticator.authenticate(presentedToken('opaque-static-token-value'))).toEqual({
+      kind: 'pass',
+    });
   });
 
   it('reports a key set that cannot be fetched as unavailable, not as a bad token', async () => {
     const signer = await testSigner();
     const { authenticator } = await setup(() => Promise.reject(new TypeError('fetch failed')));
-    expect(await authenticator.authenticate(await signer.sign(claims))).toMatchObject({
+    expect(await authenticator.authenticate(presentedToken(await signer.sign(claims)))).toMatchObject({
       kind: 'unavailable',
       message: expect.stringMatching(/key set is unavailable \(fetch failed\)/) as string,
     });

@@ -68,8 +68,11 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): TokenA
   return {
     method: 'jwt',
     authenticate(token) {
-      if (readUnverifiedClaims(token)?.iss !== options.issuer) return PASS;
-      const checked = cache.review(token);
+      // A cache hit needs no parsing: only tokens of our issuer are ever cached.
+      const hit = cache.peek(token.digest);
+      if (hit !== undefined) return toVerdict(hit);
+      if (readUnverifiedClaims(token.value)?.iss !== options.issuer) return PASS;
+      const checked = cache.review(token.value, token.digest);
       if (!(checked instanceof Promise)) return toVerdict(checked);
       return checked.then(toVerdict, (error: unknown) => ({
         kind: 'unavailable',

@@ -3,6 +3,7 @@ import type { OperatorReview } from './operator-review-client.ts';
 import { ReviewUnavailableError } from './operator-review-client.ts';
 import { createServiceAccountAuthenticator } from './service-account-authenticator.ts';
 import { fakeJwt } from './test-support/fake-jwt.ts';
+import { presentedToken } from './token-authenticator.ts';
 
 const T0 = 1_735_689_600_000;
 const WEB = fakeJwt({ sub: 'system:serviceaccount:shop:web', exp: T0 / 1000 + 3600 });
@@ -51,7 +52,7 @@ function setup() {
 describe('createServiceAccountAuthenticator', () => {
   it('authenticates a service account the operator vouches for', async () => {
     const { authenticator } = setup();
-    expect(await authenticator.authenticate(WEB)).toEqual({
+    expect(await authenticator.authenticate(presentedToken(WEB))).toEqual({
       kind: 'authenticated',
       principal: {
         subject: 'system:serviceaccount:shop:web',
@@ -64,50 +65,50 @@ describe('createServiceAccountAuthenticator', () => {
 
   it('reuses a positive review for 60 s, synchronously, then asks again', async () => {
     const { authenticator, calls, advance } = setup();
-    await authenticator.authenticate(WEB);
+    await authenticator.authenticate(presentedToken(WEB));
     advance(59_999);
-    expect(authenticator.authenticate(WEB)).toMatchObject({ kind: 'authenticated' });
+    expect(authenticator.authenticate(presentedToken(WEB))).toMatchObject({ kind: 'authenticated' });
     advance(1);
-    await authenticator.authenticate(WEB);
+    await authenticator.authenticate(presentedToken(WEB));
     expect(calls).toEqual([WEB, WEB]);
   });
 
   it('never reuses a review past the token’s expiry', async () => {
     const { authenticator, calls, advance } = setup();
-    await authenticator.authenticate(SOON);
+    await authenticator.authenticate(presentedToken(SOON));
     advance(19_999);
-    expect(authenticator.authenticate(SOON)).toMatchObject({ kind: 'authenticated' });
+    expect(authenticator.authenticate(presentedToken(SOON))).toMatchObject({ kind: 'authenticated' });
     advance(1);
-    await authenticator.authenticate(SOON);
+    await authenticator.authenticate(presentedToken(SOON));
     expect(calls).toEqual([SOON, SOON]);
   });
 
   it('rejects with the operator’s reason and remembers the rejection for 5 s', async () => {
     const { authenticator, calls, advance } = setup();
-    expect(await authenticator.authenticate(BAD)).toEqual({
+    expect(await authenticator.authenticate(presentedToken(BAD))).toEqual({
       kind: 'rejected',
       message: 'service-account token rejected: token has been invalidated',
     });
     advance(4_999);
-    expect(authenticator.authenticate(BAD)).toMatchObject({ kind: 'rejected' });
+    expect(authenticator.authenticate(presentedToken(BAD))).toMatchObject({ kind: 'rejected' });
     advance(1);
-    await authenticator.authenticate(BAD);
+    await authenticator.authenticate(presentedToken(BAD));
     expect(calls).toEqual([BAD, BAD]);
   });
 
   it('reports an operator that cannot answer as unavailable and does not remember it', async () => {
     const { authenticator, calls } = setup();
-    expect(await authenticator.authenticate(DOWN)).toEqual({
+    expect(await authenticator.authenticate(presentedToken(DOWN))).toEqual({
       kind: 'unavailable',
       message: 'cannot check the service-account token now: operator UNAVAILABLE: connection refused',
     });
-    await authenticator.authenticate(DOWN);
+    await authenticator.authenticate(presentedToken(DOWN));
     expect(calls).toEqual([DOWN, DOWN]);
   });
 
   it('does not send tokens that are not JWTs to the operator', () => {
     const { authenticator, calls } = setup();
-    expect(authenticator.authenticate('opaque-token-0123456789')).toEqual({ kind: 'pass' });
+    expect(authenticator.authenticate(presentedToken('opaque-token-0123456789'))).toEqual({ kind: 'pass' });
     expect(calls).toEqual([]);
   });
 });

@@ -43,8 +43,10 @@ export function createServiceAccountAuthenticator(deps: ServiceAccountAuthentica
   return {
     method: 'serviceaccount',
     authenticate(token) {
-      if (readUnverifiedClaims(token) === undefined) return PASS;
-      const reviewed = cache.review(token);
+      const hit = cache.peek(token.digest);
+      if (hit !== undefined) return toVerdict(hit);
+      if (readUnverifiedClaims(token.value) === undefined) return PASS;
+      const reviewed = cache.review(token.value, token.digest);
       if (!(reviewed instanceof Promise)) return toVerdict(reviewed);
       return reviewed.then(toVerdict, (error: unknown) => ({
         kind: 'unavailable',

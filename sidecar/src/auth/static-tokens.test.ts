@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStaticTokenAuthenticator, parseStaticTokens } from './static-tokens.ts';
+import { presentedToken } from './token-authenticator.ts';
 
 const WEB = 'web-token-0123456789abcdef';
 const BATCH = 'batch-token-0123456789abcdef';
@@ -16,7 +17,7 @@ describe('parseStaticTokens', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const authenticator = createStaticTokenAuthenticator(() => parsed.table);
-    const authenticate = (token: string) => authenticator.authenticate(token);
+    const authenticate = (token: string) => authenticator.authenticate(presentedToken(token));
     expect(authenticate(WEB)).toEqual({
       kind: 'authenticated',
       principal: { subject: 'static:shop', namespace: 'shop', method: 'static' },
@@ -57,20 +58,20 @@ describe('parseStaticTokens', () => {
 
 describe('createStaticTokenAuthenticator', () => {
   const parsed = parseStaticTokens(FILE);
-  const authenticator = createStaticTokenAuthenticator(() => (parsed.ok ? parsed.table : new Map()));
+  const authenticator = createStaticTokenAuthenticator(() => (parsed.ok ? parsed.table : []));
 
   it('passes tokens it does not know to the next authenticator', () => {
-    expect(authenticator.authenticate('unknown-token-0123456789')).toEqual({ kind: 'pass' });
-    expect(authenticator.authenticate(WEB.slice(0, -1))).toEqual({ kind: 'pass' });
-    expect(authenticator.authenticate(`${WEB}x`)).toEqual({ kind: 'pass' });
+    expect(authenticator.authenticate(presentedToken('unknown-token-0123456789'))).toEqual({ kind: 'pass' });
+    expect(authenticator.authenticate(presentedToken(WEB.slice(0, -1)))).toEqual({ kind: 'pass' });
+    expect(authenticator.authenticate(presentedToken(`${WEB}x`))).toEqual({ kind: 'pass' });
   });
 
   it('reads the table on every call, so a reloaded file applies at once', () => {
-    let table = parsed.ok ? parsed.table : new Map();
+    let table = parsed.ok ? parsed.table : [];
     const live = createStaticTokenAuthenticator(() => table);
-    expect(live.authenticate(WEB).kind).toBe('authenticated');
+    expect(live.authenticate(presentedToken(WEB)).kind).toBe('authenticated');
     const next = parseStaticTokens(`${BATCH} batch`);
     if (next.ok) table = next.table;
-    expect(live.authenticate(WEB).kind).toBe('pass');
+    expect(live.authenticate(presentedToken(WEB)).kind).toBe('pass');
   });
 });

@@ -10,7 +10,7 @@ import { isBearerTokenSyntax } from '@ensign/core/auth/bearer-token.ts';
 import { NAMESPACE_NAME } from '@ensign/core/option-schemas.ts';
 import type { Principal } from '../api/auth-hooks.ts';
 import { PASS } from './token-authenticator.ts';
-import type { TokenAuthenticator, Verdict } from './token-authenticator.ts';
+import type { PresentedToken, TokenAuthenticator, Verdict } from './token-authenticator.ts';
 
 /** Shorter tokens are guessable; refuse them at load rather than accept weak credentials. */
 export const MIN_STATIC_TOKEN_LENGTH = 16;
@@ -18,18 +18,23 @@ export const MIN_STATIC_TOKEN_LENGTH = 16;
 const SERVICE_ACCOUNT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 interface Entry {
+  /** SHA-256 of the token. */
   readonly digest: Buffer;
   readonly principal: Principal;
 }
 
-/** Parsed static tokens: digest (hex) → who the token stands for. */
-export type StaticTokenTable = ReadonlyMap<string, Entry>;
+/** Parsed static tokens: digests and who each token stands for. */
+export type StaticTokenTable = readonly Entry[];
 
 export type StaticTokensParse =
   { readonly ok: true; readonly table: StaticTokenTable } | { readonly ok: false; readonly error: string };
 
 function digest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
+}
+
+function digestOf(token: PresentedToken): Buffer {
+  return Buffer.from(token.digest, 'base64url');
 }
 
 function parseLine(fields: readonly string[]): Principal | string {
@@ -55,7 +60,8 @@ function parseLine(fields: readonly string[]): Principal | string {
 }
 
 export function parseStaticTokens(text: string): StaticTokensParse {
-  const table = new Map<string, Entry>();
+  const table: Entry[] = [];
+  const seen = new Set<string>();
   const lines = text.split(/\r?\n/);
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
@@ -65,29 +71,30 @@ export function parseStaticTokens(text: string): StaticTokensParse {
     if (typeof parsed === 'string') return { ok: false, error: `line ${i + 1}: ${parsed}` };
     const d = digest(fields[0] ?? '');
     const key = d.toString('hex');
-    if (table.has(key)) return { ok: false, error: `line ${i + 1}: the token is listed twice` };
-    table.set(key, { digest: d, principal: parsed });
+    if (seen.has(key)) return { ok: false, error: `line ${i + 1}: the token is listed twice` };
+    seen.add(key);
+    table.push({ digest: d, principal: parsed });
   }
   return { ok: true, table };
 }
 
 /** Answers synchronously: static tokens are checked in memory. */
 export interface StaticTokenAuthenticator extends TokenAuthenticator {
-  authenticate(token: string): Verdict;
+  authenticate(token: PresentedToken): Verdict;
 }
 
 /**
- * Looks the token up by its SHA-256, so the time taken does not depend on how many leading
- * characters of a real token a caller guessed; the final comparison is constant-time as well.
+ * Compares the token's SHA-256 with every entry's in constant time and without stopping at a
+ * match, so the time taken says nothing about which token matched or how much of one was guessed.
  */
 export function createStaticTokenAuthenticator(table: () => StaticTokenTable): StaticTokenAuthenticator {
   return {
     method: 'static',
     authenticate(token): Verdict {
-      const presented = digest(token);
-      const entry = table().get(presented.toString('hex'));
-      if (entry === undefined || !timingSafeEqual(entry.digest, presented)) return PASS;
-      return { kind: 'authenticated', principal: entry.principal };
+      const presented = digestOf(token);
+      let match: Entry | undefined;
+      for (const entry of table()) if (timingSafeEqual(entry.digest, presented)) match ??= entry;
+      return match === undefined ? PASS : { kind: 'authenticated', principal: match.principal };
     },
   };
 }
