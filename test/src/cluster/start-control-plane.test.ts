@@ -1,22 +1,9 @@
 // Private control planes (not the shared one): start-up, and that nothing survives stop() or a
 // failed start. Each costs one start (~5 s here).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { processesMentioning } from './reap-orphaned-control-planes.ts';
 import { startControlPlane } from './start-control-plane.ts';
-
-/** Processes whose command line mentions `text` (the plane's work directory is in every flag set). */
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
-}
 
 describe('startControlPlane', () => {
   it('starts etcd and kube-apiserver, and stop() leaves no process and no directory behind', async () => {

@@ -13,6 +13,7 @@ import { connectControlPlane } from './control-plane.ts';
 import type { ControlPlane, ControlPlaneInfo } from './control-plane.ts';
 import { DaemonProcess } from './daemon-process.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
+import { WORK_DIR_PREFIX, claimWorkDir, reapOrphanedControlPlanes } from './reap-orphaned-control-planes.ts';
 import { ensureTestBinaries } from './test-binaries.ts';
 import type { TestBinaries } from './test-binaries.ts';
 import { createTestPki, issueClientCertificate } from './test-pki.ts';
@@ -41,11 +42,14 @@ export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.lo
 
 const PORT_IN_USE = /address already in use/i;
 
-async function workRoot(): Promise<string> {
+async function workRoot(log: (line: string) => void): Promise<string> {
   // tmpfs keeps etcd's writes off the disk; fall back to the OS temp dir elsewhere.
   const shm = '/dev/shm';
   const base = existsSync(shm) ? shm : tmpdir();
-  return mkdtemp(join(base, 'ensign-control-plane-'));
+  for (const dir of reapOrphanedControlPlanes(base)) log(`removed the orphaned control plane in ${dir}`);
+  const workDir = await mkdtemp(join(base, WORK_DIR_PREFIX));
+  claimWorkDir(workDir);
+  return workDir;
 }
 
 async function distinctFreePorts(count: number): Promise<number[]> {
@@ -230,7 +234,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   const log = options.log ?? (() => undefined);
   const binaries = options.binaries ?? (await ensureTestBinaries(process.env, log));
   const started = Date.now();
-  const dirs = layout(await workRoot());
+  const dirs = layout(await workRoot(log));
   const components = new Components();
   const removeWorkDir = options.keepWorkDir !== true;
   const killNow = (): void => {
