@@ -9,14 +9,8 @@ import { SignJWT } from 'jose';
 import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
 import type { ControlPlane } from '../cluster/control-plane.ts';
 import { checked } from '../cluster/kubectl.ts';
-import {
-  EnsignProcess,
-  freePort,
-  REPO_ROOT,
-  sidecarPorts,
-  tempDir,
-  waitForReady,
-} from '../harness/processes.ts';
+import { operatorKubeconfig } from '../harness/cluster-operator.ts';
+import { EnsignProcess, freePort, sidecarPorts, tempDir, waitForReady } from '../harness/processes.ts';
 import type { SidecarPorts } from '../harness/processes.ts';
 
 export const OPERATOR_SERVER_NAME = 'ensign-operator.ensign-system.svc';
@@ -65,10 +59,7 @@ export async function startSecureOperator(
     writeFile(files.other, other.certPem),
   ]);
   // The operator runs as its ServiceAccount with the RBAC the chart ships, never as admin.
-  if ((await plane.kubectl(['get', 'namespace', 'ensign-system'])).code !== 0)
-    await kubectl(plane, ['create', 'namespace', 'ensign-system']);
-  await kubectl(plane, ['apply', '-f', join(REPO_ROOT, 'deploy', 'operator-rbac.yaml')]);
-  const kubeconfig = await plane.serviceAccountKubeconfig('ensign-system', 'ensign-operator');
+  const kubeconfig = await operatorKubeconfig(plane);
   const [sync, ops] = [await freePort(), await freePort()];
   const proc = new EnsignProcess('secure operator', [
     'test/src/auth/secure-operator-main.ts',
