@@ -115,10 +115,15 @@ describe('service-account tokens without kube-controller-manager', () => {
   });
 
   it('accepts tokens signed with the published signing key, and rejects them once expired', async () => {
+    if (plane.serviceAccountSigningKeyPath === undefined) {
+      // Only the local plane's signing key is ours to publish (kind, k3s and clouds keep theirs).
+      expect(plane.provider).not.toBe('local');
+      return;
+    }
     const uid = (
       await kubectlOk(['get', 'serviceaccount', 'robot', '-n', ns, '-o', 'jsonpath={.metadata.uid}'])
     ).trim();
-    const key = createPrivateKey(await readFile(plane.serviceAccountSigningKeyPath ?? '', 'utf8'));
+    const key = createPrivateKey(await readFile(plane.serviceAccountSigningKeyPath, 'utf8'));
     const mint = (expiresInSeconds: number): string => {
       const now = Math.floor(Date.now() / 1000);
       const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -165,6 +170,10 @@ describe('service-account tokens without kube-controller-manager', () => {
 
 describe('restartApiServer', () => {
   it('brings the API server back on the same address with the data in etcd', async () => {
+    if (plane.provider !== 'local') {
+      await expect(plane.restartApiServer()).rejects.toThrow('not supported');
+      return;
+    }
     await kubectlOk(['create', 'configmap', 'survivor', '-n', ns, '--from-literal=answer=42']);
     await plane.restartApiServer();
     const value = await kubectlOk([
