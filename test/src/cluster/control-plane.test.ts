@@ -4,8 +4,6 @@ import { createPrivateKey, createSign, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenArgs } from './control-plane.ts';
 import type { ControlPlane } from './control-plane.ts';
@@ -202,16 +200,16 @@ describe('helm', () => {
         join(dir, 'templates', 'configmap.yaml'),
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}\n',
       );
-      const helm = promisify(execFile);
-      await helm(plane.helmPath, ['install', 'probe', dir, '--namespace', ns, '--wait', '--timeout=60s'], {
-        env: {
-          ...process.env,
-          KUBECONFIG: plane.kubeconfigPath,
-          HELM_CACHE_HOME: join(dir, '.cache'),
-          HELM_CONFIG_HOME: join(dir, '.config'),
-          HELM_DATA_HOME: join(dir, '.data'),
-        },
-      });
+      const install = await plane.helm([
+        'install',
+        'probe',
+        dir,
+        '--namespace',
+        ns,
+        '--wait',
+        '--timeout=60s',
+      ]);
+      expect(install.code, install.stderr).toBe(0);
       const seen = await kubectlOk([
         'get',
         'configmap',
@@ -222,6 +220,8 @@ describe('helm', () => {
         'jsonpath={.data.kubeVersion}',
       ]);
       expect(seen).toBe(plane.version);
+      const list = await plane.helm(['list', '--namespace', ns, '-o', 'json']);
+      expect(JSON.parse(list.stdout)).toMatchObject([{ name: 'probe', status: 'deployed' }]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checked, runKubectl } from './kubectl.ts';
+import { checked, runKubeClient, runKubectl } from './kubectl.ts';
 import type { KubectlOptions, KubectlResult } from './kubectl.ts';
 import { serializeKubeconfig, withUser } from './kubeconfig.ts';
 import type { KubeconfigDocument, KubeconfigUser } from './kubeconfig.ts';
@@ -46,6 +46,11 @@ export interface ServiceAccountTokenOptions {
 export interface ControlPlane extends ControlPlaneInfo {
   /** Runs kubectl with the admin kubeconfig (or `options.kubeconfig`). Never throws on a non-zero exit. */
   kubectl(args: readonly string[], options?: KubectlOptions): Promise<KubectlResult>;
+  /**
+   * Runs helm like kubectl(), with its cache, config and data homes in the plane's work directory
+   * (no repositories configured; install charts from a directory or a packaged file).
+   */
+  helm(args: readonly string[], options?: KubectlOptions): Promise<KubectlResult>;
   /**
    * A kubeconfig authenticated as `user` in `groups`: a client certificate signed by the test CA
    * (`local`), or impersonation through the admin credential (other providers). Authorisation is
@@ -113,6 +118,12 @@ export function connectControlPlane(
   };
   const kubectl = (args: readonly string[], options?: KubectlOptions): Promise<KubectlResult> =>
     runKubectl(target, args, options);
+  const helmHome = join(info.workDir, 'helm');
+  const helmEnv = {
+    HELM_CACHE_HOME: join(helmHome, 'cache'),
+    HELM_CONFIG_HOME: join(helmHome, 'config'),
+    HELM_DATA_HOME: join(helmHome, 'data'),
+  };
 
   let admin: Promise<KubeconfigDocument> | undefined;
   const adminDocument = (): Promise<KubeconfigDocument> => {
@@ -157,6 +168,7 @@ export function connectControlPlane(
   return {
     ...info,
     kubectl,
+    helm: (args, options) => runKubeClient(info.helmPath, target, helmEnv, args, options),
     identityKubeconfig,
     createServiceAccountToken,
     async serviceAccountKubeconfig(namespace, name, options = {}) {

@@ -1,5 +1,5 @@
-// Runs the real kubectl against a kubeconfig. Results carry the exit code instead of throwing,
-// because tests assert on refusals as often as on successes.
+// Runs the real kubectl (or helm) against a kubeconfig. Results carry the exit code instead of
+// throwing, because tests assert on refusals as often as on successes.
 import { spawn } from 'node:child_process';
 
 export interface KubectlOptions {
@@ -19,7 +19,7 @@ export interface KubectlResult {
 export interface KubectlTarget {
   readonly kubectlPath: string;
   readonly kubeconfigPath: string;
-  /** kubectl's discovery cache; one per control plane so random ports do not litter ~/.kube. */
+  /** Discovery cache (KUBECACHEDIR); one per control plane so random ports do not litter ~/.kube. */
   readonly cacheDir: string;
 }
 
@@ -28,10 +28,22 @@ export function runKubectl(
   args: readonly string[],
   options: KubectlOptions = {},
 ): Promise<KubectlResult> {
+  return runKubeClient(target.kubectlPath, target, {}, args, options);
+}
+
+/** Runs any kubeconfig-reading client (kubectl, helm) with the target's kubeconfig and cache. */
+export function runKubeClient(
+  binary: string,
+  target: Omit<KubectlTarget, 'kubectlPath'>,
+  env: Readonly<Record<string, string>>,
+  args: readonly string[],
+  options: KubectlOptions = {},
+): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(target.kubectlPath, args, {
+    const child = spawn(binary, args, {
       env: {
         ...process.env,
+        ...env,
         KUBECONFIG: options.kubeconfig ?? target.kubeconfigPath,
         KUBECACHEDIR: target.cacheDir,
       },
@@ -43,7 +55,7 @@ export function runKubectl(
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('error', (error) => {
-      reject(new Error(`cannot run ${target.kubectlPath}: ${error.message}`));
+      reject(new Error(`cannot run ${binary}: ${error.message}`));
     });
     child.once('close', (code, signal) => {
       resolve({
