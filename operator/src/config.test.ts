@@ -92,3 +92,34 @@ describe('parseOperatorConfig', () => {
     );
   });
 });
+
+describe('parseOperatorConfig: sync security', () => {
+  const cluster = ['--source=kubernetes', '--leader-election=false'];
+
+  it('requires a TLS certificate and key for the sync service unless explicitly insecure', () => {
+    expect(() => parseOperatorConfig(cluster, {})).toThrow(
+      /--sync-tls-cert \(ENSIGN_SYNC_TLS_CERT\): is required/,
+    );
+    expect(() => parseOperatorConfig([...cluster, '--sync-tls-cert=/c.pem'], {})).toThrow(
+      /--sync-tls-key \(ENSIGN_SYNC_TLS_KEY\): is required with --sync-tls-cert/,
+    );
+    const config = parseOperatorConfig([...cluster, '--sync-tls-cert=/c.pem', '--sync-tls-key=/k.pem'], {});
+    expect(config['sync-tls-cert']).toBe('/c.pem');
+    expect(config['sync-addr']).toBe('0.0.0.0:8443');
+  });
+
+  it('refuses TLS files together with --sync-insecure', () => {
+    expect(() =>
+      parseOperatorConfig(
+        [...cluster, '--sync-insecure', '--sync-addr=127.0.0.1:1', '--sync-tls-cert=/c.pem'],
+        {},
+      ),
+    ).toThrow(/cannot be combined with --sync-tls-cert/);
+  });
+
+  it('serves a dir: source only insecurely on loopback, because it cannot review sidecar tokens', () => {
+    expect(() =>
+      parseOperatorConfig(['--source=dir:x', '--sync-tls-cert=/c.pem', '--sync-tls-key=/k.pem'], {}),
+    ).toThrow(/a dir: source cannot authenticate sidecars/);
+  });
+});

@@ -9,6 +9,7 @@ import {
   namespaceValue,
 } from '@ensign/core/option-schemas.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
+import { OPERATOR_AUTH_OPTIONS, operatorAuthIssues, operatorAuthShape } from './auth/options.ts';
 
 export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
   {
@@ -72,6 +73,7 @@ export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
     description:
       'Serve sync without TLS or sidecar authentication. Allowed only when --sync-addr is a loopback address (local mode).',
   },
+  ...OPERATOR_AUTH_OPTIONS,
   {
     name: 'ops-addr',
     env: 'ENSIGN_OPS_ADDR',
@@ -139,6 +141,7 @@ const schema = z
     source,
     'sync-addr': address.default('0.0.0.0:8443'),
     'sync-insecure': bool.default(false),
+    ...operatorAuthShape,
     'ops-addr': address.default('0.0.0.0:8080'),
     'debounce-ms': z.coerce.number().int().min(0).max(60_000).default(50),
     kubeconfig: z.string().min(1).optional(),
@@ -161,14 +164,18 @@ const schema = z
         message:
           'is required for leader election when POD_NAMESPACE is not set (or pass --leader-election=false)',
       });
-    if (!c['sync-insecure'])
+    for (const issue of operatorAuthIssues(c))
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+    // Sidecars are authenticated by TokenReview, which needs the API server: a directory source
+    // can only serve trusted local sidecars.
+    if (c.source.kind === 'dir' && !c['sync-insecure'])
       ctx.addIssue({
         code: 'custom',
         path: ['sync-insecure'],
         message:
-          'TLS for the sync service is not available in this build; pass --sync-insecure with a loopback --sync-addr for local use',
+          'a dir: source cannot authenticate sidecars; serve it with --sync-insecure on a loopback --sync-addr',
       });
-    else if (!isLoopbackAddress(c['sync-addr']))
+    if (c['sync-insecure'] && !isLoopbackAddress(c['sync-addr']))
       ctx.addIssue({
         code: 'custom',
         path: ['sync-insecure'],

@@ -7,10 +7,14 @@ import { createLogger } from '@ensign/core/logger.ts';
 import { closeHttp, listenGrpc, listenHttp, shutdownGrpc } from '@ensign/core/listen.ts';
 import { createOpsServer } from '@ensign/core/ops-server.ts';
 import { onShutdownSignal, parseOrExit } from '@ensign/core/process.ts';
+import { createOperatorAuth } from './auth/create-operator-auth.ts';
+import { createTokenReviewer } from './auth/create-token-reviewer.ts';
+import { createSyncServerCredentials } from './auth/sync-server-credentials.ts';
 import { compile } from './compiler/compile.ts';
 import { OPERATOR_OPTIONS, parseOperatorConfig } from './config.ts';
 import { startLocalController } from './local/local-controller.ts';
 import { createOperatorMetrics } from './observability/metrics.ts';
+import { loadKubeConfig } from './kube/load-kube-config.ts';
 import { startKubernetesSource, type KubernetesSource } from './runtime/start-kubernetes-source.ts';
 import { RuleSetHub } from './sync/rule-set-hub.ts';
 import { addSyncService } from './sync/sync-server.ts';
@@ -37,13 +41,35 @@ const grpcServer = new grpc.Server({
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 20_000,
+  // A stream is authorised when it opens: recycling connections every few minutes makes a revoked
+  // access, a deleted service account or an expired sidecar token take effect, and re-spreads
+  // sidecars over replicas after a rollout. Sidecars reconnect at once and resend known revisions.
+  'grpc.max_connection_age_ms': 5 * 60_000,
+  'grpc.max_connection_age_grace_ms': 30_000,
 });
+const tls = config['sync-insecure']
+  ? undefined
+  : await createSyncServerCredentials({
+      certFile: config['sync-tls-cert'] ?? '',
+      keyFile: config['sync-tls-key'] ?? '',
+      logger: logger.child({ subsystem: 'tls' }),
+    });
+// Without TLS (loopback only, enforced by the config) every local sidecar is trusted.
+const auth =
+  tls !== undefined && config.source.kind === 'kubernetes'
+    ? createOperatorAuth({
+        review: createTokenReviewer(loadKubeConfig(config.kubeconfig, process.env)),
+        accessOf: (namespace) => hub.get(namespace)?.ruleSet.access,
+        logger: logger.child({ subsystem: 'auth' }),
+        now: Date.now,
+      })
+    : undefined;
 let kubernetes: KubernetesSource | undefined;
 const sync = addSyncService(grpcServer, {
   hub,
   logger: logger.child({ subsystem: 'sync' }),
-  // Local mode only serves loopback without TLS (enforced by the config); everyone on it is trusted.
-  authorize: () => Promise.resolve({ ok: true, identity: 'local' }),
+  authorize: auth?.authorize ?? (() => Promise.resolve({ ok: true, identity: 'local' })),
+  ...(auth === undefined ? {} : { reviewToken: auth.reviewToken }),
   now: Date.now,
   onAck: ({ lagMs }) => {
     metrics.propagationSeconds.observe(lagMs / 1000);
@@ -62,7 +88,7 @@ const opsServer = createOpsServer({
 });
 
 await listenHttp(opsServer, config['ops-addr'], 'ops-addr');
-await listenGrpc(grpcServer, config['sync-addr'], 'sync-addr');
+await listenGrpc(grpcServer, config['sync-addr'], 'sync-addr', tls?.credentials);
 logger.info({ syncAddr: config['sync-addr'], opsAddr: config['ops-addr'] }, 'operator listening');
 
 const publisher = {
@@ -116,6 +142,7 @@ onShutdownSignal(async (signal) => {
   sync.endAll();
   await kubernetes?.releaseLeadership();
   await Promise.all([shutdownGrpc(grpcServer, 5_000), closeHttp(opsServer, 1_000)]);
+  tls?.close();
   logger.info({}, 'stopped');
   logger.flush();
 });

@@ -1,4 +1,4 @@
-// A secured Ensign against the test control plane: the operator (secure-operator-main.ts) with
+// A secured Ensign against the test control plane: the operator binary (operator/src/main.ts) with
 // exactly the RBAC of deploy/operator-rbac.yaml, serving sync over TLS with a certificate from a
 // test CA; sidecars that trust that CA, present a projected-style token (TokenRequest, audience
 // "ensign") and require caller authentication.
@@ -62,7 +62,9 @@ export async function startSecureOperator(
   const kubeconfig = await operatorKubeconfig(plane);
   const [sync, ops] = [await freePort(), await freePort()];
   const proc = new EnsignProcess('secure operator', [
-    'test/src/auth/secure-operator-main.ts',
+    'operator/src/main.ts',
+    '--source=kubernetes',
+    '--leader-election=false',
     `--kubeconfig=${kubeconfig}`,
     `--watch-namespaces=${watchNamespaces.join(',')}`,
     `--sync-addr=127.0.0.1:${sync}`,
