@@ -128,6 +128,9 @@ if (source.kind === 'kubernetes') {
     sidecars: (namespace) => sync.sidecarCounts(namespace),
     registry: metrics.registry,
     logger: logger.child({ subsystem: 'kubernetes' }),
+  }).catch((error: unknown) => {
+    process.stderr.write(`ensign-operator: cannot start the kubernetes source: ${String(error)}\n`);
+    process.exit(1);
   });
 }
 logger.info(
