@@ -20,7 +20,7 @@ import { booleanWithSegmentKeys, variantWithSegmentKeys } from './results.ts';
 export function evaluateVariant(index: NamespaceIndex, input: EvaluationInput): VariantOutcome {
   const flag = index.flag(input.flagKey);
   if (flag === undefined) return notFound(index, input.flagKey);
-  if (flag.type !== 'variant') return flag.wrongTypeError;
+  if (flag.type !== 'variant') return wrongType(flag);
   return variantOf(flag, input.context, input.entityId);
 }
 
@@ -28,7 +28,7 @@ export function evaluateVariant(index: NamespaceIndex, input: EvaluationInput): 
 export function evaluateBoolean(index: NamespaceIndex, input: EvaluationInput): BooleanOutcome {
   const flag = index.flag(input.flagKey);
   if (flag === undefined) return notFound(index, input.flagKey);
-  if (flag.type !== 'boolean') return flag.wrongTypeError;
+  if (flag.type !== 'boolean') return wrongType(flag);
   return booleanOf(flag, input.context, input.entityId);
 }
 
@@ -50,41 +50,45 @@ function notFound(index: NamespaceIndex, flagKey: string): EvaluationError {
   };
 }
 
+// Built when returned, not per flag at load: an error path may allocate.
+function wrongType(flag: CompiledFlag): EvaluationError {
+  return {
+    kind: 'error',
+    code: 'WRONG_TYPE',
+    flagKey: flag.key,
+    message: `flag type ${flag.type === 'boolean' ? 'BOOLEAN_FLAG_TYPE' : 'VARIANT_FLAG_TYPE'} invalid`,
+  };
+}
+
 function variantOf(
   flag: CompiledFlag,
   context: Readonly<Record<string, string>>,
   entityId: string,
 ): VariantResult {
-  if (!flag.enabled) return flag.disabledResult;
+  const results = flag.variantResults;
+  if (!flag.enabled) return results[0] as VariantResult;
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     if (rule === undefined) break;
     const matched = countMatchedSegments(rule.group, context, entityId);
     if (matched < 0) continue;
-    let result = rule.noDistributionResult;
+    // The answer is the first distribution whose bound exceeds the bucket; past the last one, the
+    // rule's fallback (no distributions: MATCH with the default; uncovered buckets: no match, and
+    // Flipt v1 does not try the next rule).
     const thresholds = rule.thresholds;
-    if (thresholds.length > 0) {
-      if ((thresholds[0] as number) >= VARIANT_BUCKETS) {
-        // The first distribution covers every bucket: no need to hash.
-        result = rule.matchResults[0] as VariantResult;
-      } else {
-        // Flipt v1: when no distribution covers the bucket, evaluation ends here (the next rule is not tried).
-        result = rule.uncoveredResult;
-        const bucket = variantBucket(flag.keyState, entityId);
-        for (let d = 0; d < thresholds.length; d++) {
-          if (bucket < (thresholds[d] as number)) {
-            result = rule.matchResults[d] as VariantResult;
-            break;
-          }
-        }
-      }
+    let d = 0;
+    // A first distribution covering every bucket needs no hash.
+    if (thresholds.length > 0 && (thresholds[0] as number) < VARIANT_BUCKETS) {
+      const bucket = variantBucket(flag.keyState, entityId);
+      while (d < thresholds.length && bucket >= (thresholds[d] as number)) d++;
     }
+    const result = results[rule.firstResult + d] as VariantResult;
     return matched === rule.group.segments.length
       ? result
       : variantWithSegmentKeys(result, matchedKeys(rule.group, context, entityId));
   }
-  return flag.defaultResult;
+  return results[0] as VariantResult;
 }
 
 // A disabled boolean flag still runs its rollouts (Flipt); `enabled` only shapes the default.
@@ -94,22 +98,24 @@ function booleanOf(
   entityId: string,
 ): BooleanResult {
   const rollouts = flag.rollouts;
+  const results = flag.booleanResults;
   let bucket = -1;
   for (let i = 0; i < rollouts.length; i++) {
     const rollout = rollouts[i];
     if (rollout === undefined) break;
     if (rollout.isThreshold) {
       if (bucket < 0) bucket = percentBucket(entityId, flag.key);
-      if (bucket < rollout.percentage) return rollout.result;
+      if (bucket < rollout.percentage) return results[i + 1] as BooleanResult;
       continue;
     }
     const matched = countMatchedSegments(rollout.group, context, entityId);
     if (matched < 0) continue;
+    const result = results[i + 1] as BooleanResult;
     return matched === rollout.group.segments.length
-      ? rollout.result
-      : booleanWithSegmentKeys(rollout.result, matchedKeys(rollout.group, context, entityId));
+      ? result
+      : booleanWithSegmentKeys(result, matchedKeys(rollout.group, context, entityId));
   }
-  return flag.defaultBooleanResult;
+  return results[0] as BooleanResult;
 }
 
 /**

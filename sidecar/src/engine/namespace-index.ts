@@ -1,11 +1,15 @@
-// The evaluation index of one flag namespace: built once per RuleSet by `buildIndex`, read by the
+// The evaluation index of one flag namespace: built once per rule set by `buildIndex`, read by the
 // evaluators. Results that depend only on the rule set (every MATCH, DEFAULT and FLAG_DISABLED
 // answer whose segment keys are fixed) are built here too, frozen, and returned as they are, so an
 // evaluation usually allocates nothing.
+//
+// Memory: everything that does not name a flag is shared between flags — segment groups, bucket
+// thresholds, rules and rollouts with the same structure — so a flag costs its key, one record,
+// and the results it can actually return (docs/architecture.md, "The evaluation index").
 
-import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import type { Access, RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { CompiledConstraint } from './match-constraint.ts';
-import type { BooleanResult, EvaluationError, VariantResult } from './outcome.ts';
+import type { BooleanResult, VariantResult } from './outcome.ts';
 
 export type FlagKind = 'variant' | 'boolean';
 
@@ -25,7 +29,7 @@ export interface CompiledSegment {
   readonly constraints: readonly CompiledConstraint[];
 }
 
-/** The segments of one rule or rollout with their OR/AND operator. */
+/** The segments of one rule or rollout with their OR/AND operator; shared by every rule naming the same ones. */
 export interface SegmentGroup {
   readonly segments: readonly CompiledSegment[];
   /** AND: every segment must match. OR: at least one. */
@@ -34,57 +38,79 @@ export interface SegmentGroup {
   readonly allKeys: readonly string[];
 }
 
+/**
+ * One rule of a variant flag, without anything flag-specific (so flags with the same rule
+ * structure share it): its answers are the flag's `variantResults` from `firstResult` on — one per
+ * positive distribution, then the fallback when one is reachable (MATCH with the default variant
+ * when there is no positive distribution; match=false with the default when the distributions
+ * leave buckets uncovered).
+ */
 export interface CompiledRule {
   readonly group: SegmentGroup;
   /** Exclusive upper bucket bounds of the positive distributions, ascending; empty when there are none. */
   readonly thresholds: readonly number[];
-  /** The MATCH result of each positive distribution (segmentKeys = all keys). */
-  readonly matchResults: readonly VariantResult[];
-  /** The rule applied but has no positive distribution: MATCH with the default variant, if any. */
-  readonly noDistributionResult: VariantResult;
-  /** The rule applied but no distribution covers the bucket: match=false, DEFAULT or UNKNOWN. */
-  readonly uncoveredResult: VariantResult;
+  /** Index in `CompiledFlag.variantResults` of this rule's first answer. */
+  readonly firstResult: number;
 }
 
+/** One rollout of a boolean flag; its answer is the flag's `booleanResults[i + 1]` for rollout `i`. */
 export interface CompiledRollout {
   readonly isThreshold: boolean;
   /** float32 percentage of a threshold rollout; unused for segment rollouts. */
   readonly percentage: number;
   /** Segments of a segment rollout; an empty AND group for threshold rollouts (never read). */
   readonly group: SegmentGroup;
-  /** MATCH result with this rollout's value (segmentKeys = all keys of a segment rollout). */
-  readonly result: BooleanResult;
 }
 
 export interface CompiledFlag extends FlagSummary {
   /** CRC-32 register after the flag key's bytes, for variant bucketing. */
   readonly keyState: number;
+  /** Variant flags, in evaluation order (empty for boolean flags). */
   readonly rules: readonly CompiledRule[];
+  /** Boolean flags, in evaluation order (empty for variant flags). */
   readonly rollouts: readonly CompiledRollout[];
-  /** Variant flags: disabled flag. */
-  readonly disabledResult: VariantResult;
-  /** Variant flags: no rule applied. Boolean flags: `defaultBooleanResult`. */
-  readonly defaultResult: VariantResult;
-  readonly defaultBooleanResult: BooleanResult;
-  /** The answer when this flag is evaluated as the other type. */
-  readonly wrongTypeError: EvaluationError;
+  /**
+   * Variant flags: [0] is the answer of a disabled flag (FLAG_DISABLED) or, for an enabled one, the
+   * answer when no rule applies (DEFAULT/UNKNOWN); the rules' answers follow (`firstResult`).
+   */
+  readonly variantResults: readonly VariantResult[];
+  /** Boolean flags: [0] is the answer when no rollout matches (DEFAULT); [i + 1] is rollout i's MATCH. */
+  readonly booleanResults: readonly BooleanResult[];
 }
 
-export class NamespaceIndex {
+/** What a rule set says besides its flags: read without building an index (store, APIs). */
+export interface RuleSetHeader {
   readonly namespace: string;
   readonly revision: string;
-  /** The rule set this index was built from (e.g. for the client snapshot API). */
-  readonly ruleSet: RuleSet;
-  /** Flags in key order. */
+  /** Who besides the namespace's own workloads may evaluate (FlagNamespace spec.access). */
+  readonly access: Access | undefined;
+}
+
+export class NamespaceIndex implements RuleSetHeader {
+  readonly namespace: string;
+  readonly revision: string;
+  readonly access: Access | undefined;
+  /**
+   * The RuleSet object this index was built from, when it was given one (tests, tools). The sidecar
+   * builds from wire bytes and keeps no decoded RuleSet: undefined there.
+   */
+  readonly ruleSet: RuleSet | undefined;
+  /** Flags in rule-set order (the compiler sorts them by key). */
   readonly flags: readonly CompiledFlag[];
   readonly #byKey: ReadonlyMap<string, CompiledFlag>;
 
-  constructor(ruleSet: RuleSet, flags: readonly CompiledFlag[]) {
-    this.namespace = ruleSet.namespace;
-    this.revision = ruleSet.revision;
+  constructor(
+    header: RuleSetHeader,
+    flags: readonly CompiledFlag[],
+    byKey: ReadonlyMap<string, CompiledFlag>,
+    ruleSet?: RuleSet,
+  ) {
+    this.namespace = header.namespace;
+    this.revision = header.revision;
+    this.access = header.access;
     this.ruleSet = ruleSet;
     this.flags = flags;
-    this.#byKey = new Map(flags.map((f) => [f.key, f]));
+    this.#byKey = byKey;
   }
 
   /** Number of flags. */
