@@ -4,7 +4,7 @@ import { NamespaceIndex } from '../engine/namespace-index.ts';
 import { ANONYMOUS } from './auth-hooks.ts';
 import { createFliptEvaluator } from './flipt-evaluator.ts';
 import { FIXED_NOW, testApiDeps } from './test-support/api-deps.ts';
-import { DEFAULT_RULE_SET } from './test-support/rule-sets.ts';
+import { DEFAULT_RULE_SET, served } from './test-support/rule-sets.ts';
 
 function request(fields: Partial<EvaluationRequest>): EvaluationRequest {
   return {
@@ -209,7 +209,7 @@ describe('Flipt evaluator', () => {
     const lookup = {
       defaultNamespace: 'default',
       get: (ns: string) =>
-        ns === 'broken' ? { ruleSet: DEFAULT_RULE_SET, index: broken } : deps.lookup.get(ns),
+        ns === 'broken' ? { ...served(DEFAULT_RULE_SET), index: broken } : deps.lookup.get(ns),
     };
     const batch = createFliptEvaluator({ ...deps, lookup }, 'grpc').batch(
       {

@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { createReadinessSwitch } from '../api/readiness.ts';
 import { createOpsHttpServer } from './create-ops-http-server.ts';
 import { createSidecarMetrics } from './metrics.ts';
@@ -44,9 +43,7 @@ describe('sidecar ops listener', () => {
     const metrics = createSidecarMetrics({
       registry,
       now: () => 5_000,
-      ruleSets: () => [
-        { ruleSet: RuleSet.fromPartial({ namespace: 'default', revision: 'abc' }), appliedAt: 2_000 },
-      ],
+      ruleSets: () => [{ namespace: 'default', revision: 'abc', flagCount: 0, appliedAt: 2_000 }],
     });
     metrics.evaluated('grpc', 'boolean', 'MATCH');
     const base = await start(createOpsHttpServer({ registry, readiness: createReadinessSwitch(undefined) }));

@@ -4,6 +4,12 @@ import { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { createSidecarMetrics } from './metrics.ts';
 import type { ServedRuleSet } from './metrics.ts';
 
+/** What the store reports for a served rule set. */
+function servedOf(ruleSet: RuleSet, appliedAt: number): ServedRuleSet {
+  const { namespace, revision, flags } = ruleSet;
+  return { namespace, revision, flagCount: flags.length, appliedAt };
+}
+
 function setup(served: ServedRuleSet[], now: () => number) {
   const registry = new Registry();
   const metrics = createSidecarMetrics({ registry, now, ruleSets: () => served });
@@ -64,14 +70,14 @@ describe('sidecar metrics', () => {
   it('reports revision, age and flag count of each served rule set at collect time', async () => {
     let now = 10_000;
     const served: ServedRuleSet[] = [
-      {
-        ruleSet: RuleSet.fromPartial({
+      servedOf(
+        RuleSet.fromPartial({
           namespace: 'shop',
           revision: 'r1',
           flags: [{ key: 'a' }, { key: 'b' }],
         }),
-        appliedAt: 4_000,
-      },
+        4_000,
+      ),
     ];
     const { registry } = setup(served, () => now);
     expect(await valueOf(registry, 'ensign_sidecar_ruleset_age_seconds', { namespace: 'shop' })).toBe(6);
@@ -84,12 +90,10 @@ describe('sidecar metrics', () => {
   });
 
   it('drops the series of a replaced revision', async () => {
-    const served: ServedRuleSet[] = [
-      { ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r1' }), appliedAt: 0 },
-    ];
+    const served: ServedRuleSet[] = [servedOf(RuleSet.fromPartial({ namespace: 'shop', revision: 'r1' }), 0)];
     const { registry } = setup(served, () => 0);
     await registry.metrics();
-    served[0] = { ruleSet: RuleSet.fromPartial({ namespace: 'shop', revision: 'r2' }), appliedAt: 0 };
+    served[0] = servedOf(RuleSet.fromPartial({ namespace: 'shop', revision: 'r2' }), 0);
     const text = await registry.metrics();
     expect(text).toContain('ensign_sidecar_ruleset_revision_info{namespace="shop",revision="r2"} 1');
     expect(text).not.toContain('revision="r1"');

@@ -3,7 +3,6 @@
 // recording an evaluation is a table lookup and an increment.
 import { Counter, Gauge, Histogram, exponentialBuckets } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { EvaluationReason } from '../engine/outcome.ts';
 import { OUTCOME_KINDS } from '../api/status-table.ts';
 import type { OutcomeKind } from '../api/status-table.ts';
@@ -26,7 +25,9 @@ export interface EvaluationMetrics {
 
 /** A served namespace as the rule-set gauges read it (the store's entries fit). */
 export interface ServedRuleSet {
-  readonly ruleSet: RuleSet;
+  readonly namespace: string;
+  readonly revision: string;
+  readonly flagCount: number;
   /** When the revision was applied, ms since the epoch. */
   readonly appliedAt: number;
 }
@@ -72,8 +73,7 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
     registers,
     collect() {
       this.reset();
-      for (const s of deps.ruleSets())
-        this.set({ namespace: s.ruleSet.namespace, revision: s.ruleSet.revision }, 1);
+      for (const s of deps.ruleSets()) this.set({ namespace: s.namespace, revision: s.revision }, 1);
     },
   });
   new Gauge({
@@ -84,8 +84,7 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
     collect() {
       this.reset();
       const now = deps.now();
-      for (const s of deps.ruleSets())
-        this.set({ namespace: s.ruleSet.namespace }, (now - s.appliedAt) / 1000);
+      for (const s of deps.ruleSets()) this.set({ namespace: s.namespace }, (now - s.appliedAt) / 1000);
     },
   });
   new Gauge({
@@ -95,7 +94,7 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
     registers,
     collect() {
       this.reset();
-      for (const s of deps.ruleSets()) this.set({ namespace: s.ruleSet.namespace }, s.ruleSet.flags.length);
+      for (const s of deps.ruleSets()) this.set({ namespace: s.namespace }, s.flagCount);
     },
   });
 

@@ -129,7 +129,7 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
           return;
         }
         const { served, request } = ready;
-        const etag = bulkEtag(served.ruleSet.namespace, served.ruleSet.revision, request.context);
+        const etag = bulkEtag(served.namespace, served.revision, request.context);
         if (ifNoneMatchHits(headerValue(req, 'if-none-match'), etag)) {
           sendNotModified(res, { etag });
           return;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
-import { createSnapshotCache, snapshotEtag } from './snapshot-cache.ts';
+import { createSnapshotCache, snapshotEtag, type SnapshotSource } from './snapshot-cache.ts';
+
+/** A rule set as a served namespace holds it: by its wire bytes. */
+function sourceOf(ruleSet: RuleSet): SnapshotSource {
+  return { namespace: ruleSet.namespace, revision: ruleSet.revision, wire: RuleSet.encode(ruleSet).finish() };
+}
 
 describe('snapshot cache', () => {
   it('derives the ETag as hex SHA-1 of the revision (Flipt’s example: "etag")', () => {
@@ -9,11 +14,13 @@ describe('snapshot cache', () => {
 
   it('renders each level of a revision once and returns the same bytes afterwards', () => {
     const cache = createSnapshotCache();
-    const ruleSet = RuleSet.fromPartial({
-      namespace: 'shop',
-      revision: 'r1',
-      flags: [{ key: 'a', name: 'a' }],
-    });
+    const ruleSet = sourceOf(
+      RuleSet.fromPartial({
+        namespace: 'shop',
+        revision: 'r1',
+        flags: [{ key: 'a', name: 'a' }],
+      }),
+    );
     const first = cache.get(ruleSet, 2);
     expect(cache.get(ruleSet, 2).body).toBe(first.body);
     expect(cache.get(ruleSet, 0).body).not.toBe(first.body);
@@ -25,8 +32,8 @@ describe('snapshot cache', () => {
 
   it('renders a new revision afresh', () => {
     const cache = createSnapshotCache();
-    const r1 = RuleSet.fromPartial({ namespace: 'shop', revision: 'r1', flags: [{ key: 'a' }] });
-    const r2 = RuleSet.fromPartial({ namespace: 'shop', revision: 'r2', flags: [{ key: 'b' }] });
+    const r1 = sourceOf(RuleSet.fromPartial({ namespace: 'shop', revision: 'r1', flags: [{ key: 'a' }] }));
+    const r2 = sourceOf(RuleSet.fromPartial({ namespace: 'shop', revision: 'r2', flags: [{ key: 'b' }] }));
     expect(cache.get(r1, 2).etag).not.toBe(cache.get(r2, 2).etag);
     expect(JSON.parse(cache.get(r2, 2).body.toString())).toMatchObject({ flags: [{ key: 'b' }] });
   });

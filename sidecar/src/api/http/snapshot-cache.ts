@@ -1,8 +1,9 @@
 // Snapshot bodies are rendered once per (rule-set revision, client downgrade level) and served as
-// bytes from then on. Entries are keyed by the RuleSet object, so a replaced revision's bytes go
-// away with it.
+// bytes from then on. The served namespace keeps its rule set only as wire bytes; rendering decodes
+// them and drops the decoded copy. One entry per namespace, replaced when its revision changes, so
+// a replaced revision's bodies go away with it.
 import { createHash } from 'node:crypto';
-import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { SnapshotLevel } from './accept-server-version.ts';
 import { snapshotDocument } from './snapshot-document.ts';
 
@@ -12,8 +13,16 @@ export interface RenderedSnapshot {
   readonly body: Buffer;
 }
 
+/** What a snapshot is rendered from (a served namespace fits). */
+export interface SnapshotSource {
+  readonly namespace: string;
+  readonly revision: string;
+  /** The RuleSet's protobuf encoding. */
+  readonly wire: Uint8Array;
+}
+
 export interface SnapshotCache {
-  get(ruleSet: RuleSet, level: SnapshotLevel): RenderedSnapshot;
+  get(source: SnapshotSource, level: SnapshotLevel): RenderedSnapshot;
 }
 
 export function snapshotEtag(revision: string): string {
@@ -21,17 +30,17 @@ export function snapshotEtag(revision: string): string {
 }
 
 export function createSnapshotCache(): SnapshotCache {
-  const entries = new WeakMap<RuleSet, { etag: string; bodies: Map<SnapshotLevel, Buffer> }>();
+  const entries = new Map<string, { revision: string; etag: string; bodies: Map<SnapshotLevel, Buffer> }>();
   return {
-    get(ruleSet, level) {
-      let entry = entries.get(ruleSet);
-      if (!entry) {
-        entry = { etag: snapshotEtag(ruleSet.revision), bodies: new Map() };
-        entries.set(ruleSet, entry);
+    get(source, level) {
+      let entry = entries.get(source.namespace);
+      if (entry?.revision !== source.revision) {
+        entry = { revision: source.revision, etag: snapshotEtag(source.revision), bodies: new Map() };
+        entries.set(source.namespace, entry);
       }
       let body = entry.bodies.get(level);
       if (!body) {
-        body = Buffer.from(JSON.stringify(snapshotDocument(ruleSet, level)));
+        body = Buffer.from(JSON.stringify(snapshotDocument(RuleSet.decode(source.wire), level)));
         entry.bodies.set(level, body);
       }
       return { etag: entry.etag, body };

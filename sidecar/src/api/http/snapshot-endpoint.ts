@@ -38,10 +38,7 @@ export function snapshotEndpoint(deps: EvaluationApiDeps, cache: SnapshotCache):
       }
       let snapshot;
       try {
-        snapshot = cache.get(
-          served.value.ruleSet,
-          snapshotLevel(headerValue(req, ACCEPT_SERVER_VERSION_HEADER)),
-        );
+        snapshot = cache.get(served.value, snapshotLevel(headerValue(req, ACCEPT_SERVER_VERSION_HEADER)));
       } catch (error) {
         deps.logger.error({ err: error, namespace }, 'snapshot rendering failed');
         deps.metrics.failed('snapshot', 'INTERNAL');

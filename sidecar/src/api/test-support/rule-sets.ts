@@ -10,6 +10,7 @@ import {
 } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { buildIndex } from '../../engine/build-index.ts';
 import type { RuleSetLookup, ServedNamespace } from '../../store/lookup.ts';
+import { servedNamespace } from '../../store/served-namespace.ts';
 
 /** A rule set with its content revision, from ts-proto's partial form. */
 function ruleSet(partial: Parameters<typeof RuleSet.fromPartial>[0]): RuleSet {
@@ -146,8 +147,10 @@ export const SHOP_RULE_SET = ruleSet({
   flags: [{ key: 'checkout', name: 'Checkout', type: FlagType.FLAG_TYPE_BOOLEAN, enabled: true }],
 });
 
+/** A rule set served as the store serves one: indexed from its wire bytes. */
 export function served(rs: RuleSet): ServedNamespace {
-  return { ruleSet: rs, index: buildIndex(rs) };
+  const wire = RuleSet.encode(rs).finish();
+  return servedNamespace(buildIndex(wire), wire);
 }
 
 /** A lookup over fixed rule sets; `set` swaps a namespace the way the store does. */
