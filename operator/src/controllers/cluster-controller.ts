@@ -57,6 +57,8 @@ export interface ClusterControllerOptions {
 /** Sidecar acks arrive in bursts; one FlagNamespace status write per burst is enough. */
 const SIDECAR_STATUS_DELAY_MS = 1_000;
 const DEFAULT_WORKERS = 4;
+const WATCH_TIMEOUT_MIN_S = 240;
+const WATCH_TIMEOUT_JITTER_S = 50;
 
 export class ClusterController {
   readonly #o: ClusterControllerOptions;
@@ -193,8 +195,10 @@ export class ClusterController {
       },
       staleAfterMs: timing.staleAfterMs,
       resyncMs: timing.resyncMs,
-      // 5–10 minutes, jittered, like client-go's reflector.
-      watchTimeoutSeconds: () => 300 + Math.floor(random() * 300),
+      // Jittered, and under undici's 300 s body timeout: a quiet watch (the API server sends no
+      // bookmarks for a kind nobody has written since it started) is ended cleanly by the server
+      // and resumed, instead of being cut by the client as an error.
+      watchTimeoutSeconds: () => WATCH_TIMEOUT_MIN_S + Math.floor(random() * WATCH_TIMEOUT_JITTER_S),
     });
   }
 

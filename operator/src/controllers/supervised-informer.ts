@@ -4,7 +4,9 @@
 // - restarts with backoff after ANY error (client-node's own informer stops on most of them);
 // - relists at once on 410 Gone (the resourceVersion is too old);
 // - restarts a watch that has been silent longer than `staleAfterMs` (half-open connections
-//   deliver nothing and report nothing; the API server sends a bookmark about every minute);
+//   deliver nothing and report nothing). The API server sends a bookmark about every minute once
+//   it has seen a write of the kind, and ends every watch at its timeoutSeconds; a watch silent
+//   for longer than that has lost its server;
 // - relists every `resyncMs` and then asks for everything to be reconciled again.
 // Every object is parsed once here, at the boundary; an object that fails to parse is reported
 // and its last parsed version (if any) is kept.
@@ -73,7 +75,8 @@ export interface SupervisedInformerOptions<T extends InformerObject> {
 }
 
 export const DEFAULT_INFORMER_TIMING = {
-  staleAfterMs: 150_000,
+  /** Longer than the longest watch timeout the controller asks for (290 s), so it never fires on a healthy but quiet watch. */
+  staleAfterMs: 330_000,
   resyncMs: 10 * 60_000,
   backoff: { initialMs: 500, maxMs: 30_000 },
   pageSize: 500,
