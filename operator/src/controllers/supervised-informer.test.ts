@@ -96,6 +96,24 @@ describe('SupervisedInformer', () => {
     await informer.stop();
   });
 
+  it('backs off when the server keeps ending watches at once with nothing in them', async () => {
+    const { api, informer, clock, restarts } = setup();
+    informer.start();
+    await informer.waitForSync();
+    await flushPromises();
+    api.current.close();
+    await clock.advance(99);
+    expect(api.watches).toHaveLength(1);
+    await clock.advance(1);
+    expect(api.watches).toHaveLength(2);
+    expect(restarts).toEqual(['error']);
+    await clock.advance(5_000);
+    api.current.close(); // after a healthy while: resumed at once
+    await clock.advance(0);
+    expect(api.watches).toHaveLength(3);
+    await informer.stop();
+  });
+
   it('relists at once on 410 Gone and deletes what disappeared meanwhile', async () => {
     const { api, informer, summary, restarts } = setup();
     api.objects = [flag('a', '5'), flag('b', '6')];

@@ -82,6 +82,9 @@ export const DEFAULT_INFORMER_TIMING = {
   pageSize: 500,
 } as const;
 
+/** A clean end of a watch this soon, with no events, counts as an error (backoff before retrying). */
+const SHORT_WATCH_MS = 1_000;
+
 interface Entry<T> {
   readonly object: T;
   readonly scope: number;
@@ -258,6 +261,8 @@ export class SupervisedInformer<T extends InformerObject> {
     let resourceVersion = from;
     let ending: WatchOutcome | undefined;
     let watchdog: unknown;
+    let events = 0;
+    const startedAt = clock.now();
     const stream = this.#options.api.watch(
       this.#options.type,
       {
@@ -269,6 +274,7 @@ export class SupervisedInformer<T extends InformerObject> {
       },
       (event) => {
         if (ending !== undefined) return;
+        events++;
         this.#lastEventAt = clock.now();
         armWatchdog();
         onProgress();
@@ -298,6 +304,15 @@ export class SupervisedInformer<T extends InformerObject> {
       return { resourceVersion, outcome: { kind: 'resync' } };
     }
     if (ending !== undefined) return { resourceVersion, outcome: ending };
+    if (result.ok && events === 0 && clock.now() - startedAt < SHORT_WATCH_MS) {
+      // As client-go does: a server that keeps closing watches at once must not be hammered.
+      const error = {
+        code: 0,
+        reason: 'ShortWatch',
+        message: 'the watch ended within a second with no events',
+      };
+      return { resourceVersion, outcome: { kind: 'error', error } };
+    }
     if (result.ok) return { resourceVersion, outcome: { kind: 'closed' } };
     const outcome: WatchOutcome =
       result.error.code === HTTP_GONE
