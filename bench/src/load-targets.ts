@@ -1,6 +1,6 @@
 // What "load" means per engine (reference/peer-benchmarks/README.md, "Method"), each engine's
 // module imported on demand so a load process holds only the engine it measures:
-//   ensign   RuleSet.decode(bytes) + buildIndex: the sidecar's work when a rule set arrives
+//   ensign   the sidecar store's apply(bytes): the index built from the wire bytes, which it keeps
 //   flagd    new FlagdCore() + setConfigurations(text)
 //   flipt    refresh() through the custom fetcher: JSON.parse + the WASM engine's snapshot build
 //   unleash  JSON.parse + new Unleash({bootstrap}) until 'synchronized'
@@ -32,14 +32,14 @@ function textTarget<H>(
 export async function withLoadTarget<R>(engine: EngineName, n: number, visitor: LoadVisitor<R>): Promise<R> {
   switch (engine) {
     case 'ensign': {
-      const { evaluateVariant, loadRuleSetBytes } = await import('./ensign-engine.ts');
+      const { evaluateVariant, serveRuleSetBytes } = await import('./ensign-engine.ts');
       return visitor.visit({
         read: () => new Uint8Array(readFileSync(dataFile('ensign', n))),
-        // Decoding keeps no reference to its input and nothing caches by content; a copy keeps it honest.
+        // Each load builds from its own copy and nothing caches by content across loads.
         distinct: (bytes) => bytes.slice(),
         size: (bytes) => bytes.byteLength,
-        load: (bytes) => Promise.resolve(loadRuleSetBytes(bytes)),
-        check: (index) => {
+        load: (bytes) => Promise.resolve(serveRuleSetBytes(bytes)),
+        check: ({ index }) => {
           const outcome = evaluateVariant(index, {
             flagKey: VARIANT_FLAG,
             entityId: 'user-1',

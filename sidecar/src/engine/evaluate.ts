@@ -3,6 +3,7 @@
 // evaluation order: list position is Flipt's rank, so ranks can never be out of order.
 
 import { VARIANT_BUCKETS, percentBucket, variantBucket } from './bucket.ts';
+import { booleanResultsOf, variantResultsOf } from './flag-shapes.ts';
 import { constraintMatches, type CompiledConstraint } from './match-constraint.ts';
 import type { CompiledFlag, CompiledSegment, NamespaceIndex, SegmentGroup } from './namespace-index.ts';
 import type {
@@ -65,7 +66,8 @@ function variantOf(
   context: Readonly<Record<string, string>>,
   entityId: string,
 ): VariantResult {
-  const results = flag.variantResults;
+  let results = flag.variantResults;
+  if (results.length === 0) results = variantResultsOf(flag);
   if (!flag.enabled) return results[0] as VariantResult;
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
@@ -98,7 +100,8 @@ function booleanOf(
   entityId: string,
 ): BooleanResult {
   const rollouts = flag.rollouts;
-  const results = flag.booleanResults;
+  let results = flag.booleanResults;
+  if (results.length === 0) results = booleanResultsOf(flag);
   let bucket = -1;
   for (let i = 0; i < rollouts.length; i++) {
     const rollout = rollouts[i];

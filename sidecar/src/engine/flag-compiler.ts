@@ -8,12 +8,13 @@
 import { VARIANT_BUCKETS, distributionThresholds } from './bucket.ts';
 import { CRC32_INIT, crc32Update } from './crc32.ts';
 import { FlagFields, NestedField, locate } from './flag-fields.ts';
-import { FlagShapes, booleanResultsFor, variantResultsFor, type FlagShape } from './flag-shapes.ts';
+import { FlagShapes, UNBUILT_BOOLEAN_RESULTS, UNBUILT_VARIANT_RESULTS } from './flag-shapes.ts';
 import type {
   CompiledFlag,
   CompiledRollout,
   CompiledRule,
   CompiledSegment,
+  FlagShape,
   SegmentGroup,
 } from './namespace-index.ts';
 import type { BooleanResult, EvaluationReason, VariantResult } from './outcome.ts';
@@ -116,8 +117,10 @@ export class FlagCompiler {
       keyState: crc32Update(CRC32_INIT, key),
       rules: shape.rules,
       rollouts: shape.rollouts,
-      variantResults: known === undefined ? shape.variantResults : variantResultsFor(shape, key),
-      booleanResults: known === undefined ? shape.booleanResults : booleanResultsFor(shape, key),
+      shape,
+      // The flag a shape was compiled for has its results; the others build theirs when first asked.
+      variantResults: known === undefined ? shape.variantResults : UNBUILT_VARIANT_RESULTS,
+      booleanResults: known === undefined ? shape.booleanResults : UNBUILT_BOOLEAN_RESULTS,
     };
   }
 

@@ -1,11 +1,12 @@
 // The evaluation index of one flag namespace: built once per rule set by `buildIndex`, read by the
 // evaluators. Results that depend only on the rule set (every MATCH, DEFAULT and FLAG_DISABLED
-// answer whose segment keys are fixed) are built here too, frozen, and returned as they are, so an
-// evaluation usually allocates nothing.
+// answer whose segment keys are fixed, and only those a flag can return) are built once per flag,
+// frozen, and returned as they are, so an evaluation usually allocates nothing.
 //
 // Memory: everything that does not name a flag is shared between flags — segment groups, bucket
-// thresholds, rules and rollouts with the same structure — so a flag costs its key, one record,
-// and the results it can actually return (docs/architecture.md, "The evaluation index").
+// thresholds, rules and rollouts, whole compiled shapes — so a flag costs its key and one record;
+// its results are built on its first evaluation, except for the first flag of each shape, whose
+// results the others copy (docs/architecture.md, "The evaluation index").
 
 import type { Access, RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { CompiledConstraint } from './match-constraint.ts';
@@ -62,6 +63,19 @@ export interface CompiledRollout {
   readonly group: SegmentGroup;
 }
 
+/**
+ * What a flag compiles to besides its key, key hash and metadata. Flags whose shapes are equal
+ * bytes on the wire share one (flag-shapes.ts); its results name the flag it was compiled for.
+ */
+export interface FlagShape {
+  readonly type: FlagKind;
+  readonly enabled: boolean;
+  readonly rules: readonly CompiledRule[];
+  readonly rollouts: readonly CompiledRollout[];
+  readonly variantResults: readonly VariantResult[];
+  readonly booleanResults: readonly BooleanResult[];
+}
+
 export interface CompiledFlag extends FlagSummary {
   /** CRC-32 register after the flag key's bytes, for variant bucketing. */
   readonly keyState: number;
@@ -69,13 +83,16 @@ export interface CompiledFlag extends FlagSummary {
   readonly rules: readonly CompiledRule[];
   /** Boolean flags, in evaluation order (empty for variant flags). */
   readonly rollouts: readonly CompiledRollout[];
+  readonly shape: FlagShape;
   /**
    * Variant flags: [0] is the answer of a disabled flag (FLAG_DISABLED) or, for an enabled one, the
-   * answer when no rule applies (DEFAULT/UNKNOWN); the rules' answers follow (`firstResult`).
+   * answer when no rule applies (DEFAULT/UNKNOWN); the rules' answers follow (`firstResult`); a
+   * disabled flag has only [0]. Built from the shape's results with this flag's key the first time
+   * the flag is evaluated (`undefined` until then), so flags that are never asked cost no results.
    */
-  readonly variantResults: readonly VariantResult[];
-  /** Boolean flags: [0] is the answer when no rollout matches (DEFAULT); [i + 1] is rollout i's MATCH. */
-  readonly booleanResults: readonly BooleanResult[];
+  variantResults: readonly VariantResult[];
+  /** Boolean flags: [0] is the answer when no rollout matches (DEFAULT); [i + 1] is rollout i's MATCH. Built like `variantResults`. */
+  booleanResults: readonly BooleanResult[];
 }
 
 /** What a rule set says besides its flags: read without building an index (store, APIs). */

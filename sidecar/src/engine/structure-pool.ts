@@ -2,7 +2,8 @@
 // thresholds, rules, rollouts, and whole rule and rollout lists. Each is looked up by its parts
 // (object identity or number) in a trie of Maps, so equal structures are built once per rule set
 // and a lookup allocates nothing. Callers pass scratch arrays; the pool copies them only when it
-// builds a new entry.
+// builds a new entry. The parts are read-only by type but not frozen: they never leave the engine,
+// and the evaluators read plain arrays and objects a little faster than frozen ones.
 
 import { NO_SEGMENT_KEYS } from './results.ts';
 import type { CompiledRollout, CompiledRule, CompiledSegment, SegmentGroup } from './namespace-index.ts';
@@ -27,14 +28,10 @@ class Trie<V> {
   }
 }
 
-const NO_RULES: readonly CompiledRule[] = Object.freeze([]);
-const NO_ROLLOUTS: readonly CompiledRollout[] = Object.freeze([]);
-const NO_THRESHOLDS: readonly number[] = Object.freeze([]);
-const THRESHOLD_GROUP: SegmentGroup = Object.freeze({
-  segments: Object.freeze([]),
-  requireAll: true,
-  allKeys: NO_SEGMENT_KEYS,
-});
+const NO_RULES: readonly CompiledRule[] = [];
+const NO_ROLLOUTS: readonly CompiledRollout[] = [];
+const NO_THRESHOLDS: readonly number[] = [];
+const THRESHOLD_GROUP: SegmentGroup = { segments: [], requireAll: true, allKeys: NO_SEGMENT_KEYS };
 
 export class StructurePool {
   readonly #groups = [new Trie<SegmentGroup>(), new Trie<SegmentGroup>()];
@@ -60,11 +57,11 @@ export class StructurePool {
   group(requireAll: boolean, segments: readonly CompiledSegment[]): SegmentGroup {
     let node = this.#groups[requireAll ? 1 : 0] as Trie<SegmentGroup>;
     for (const segment of segments) node = node.child(segment);
-    node.value ??= Object.freeze({
-      segments: Object.freeze([...segments]),
+    node.value ??= {
+      segments: [...segments],
       requireAll,
       allKeys: segments.length === 0 ? NO_SEGMENT_KEYS : Object.freeze(segments.map((s) => s.key)),
-    });
+    };
     return node.value;
   }
 
@@ -72,13 +69,13 @@ export class StructurePool {
     if (values.length === 0) return NO_THRESHOLDS;
     let node = this.#thresholds;
     for (const value of values) node = node.child(value);
-    node.value ??= Object.freeze([...values]);
+    node.value ??= [...values];
     return node.value;
   }
 
   rule(group: SegmentGroup, thresholds: readonly number[], firstResult: number): CompiledRule {
     const node = this.#rules.child(group).child(thresholds).child(firstResult);
-    node.value ??= Object.freeze({ group, thresholds, firstResult });
+    node.value ??= { group, thresholds, firstResult };
     return node.value;
   }
 
@@ -86,7 +83,7 @@ export class StructurePool {
     if (rules.length === 0) return NO_RULES;
     let node = this.#ruleLists;
     for (const rule of rules) node = node.child(rule);
-    node.value ??= Object.freeze([...rules]);
+    node.value ??= [...rules];
     return node.value;
   }
 
@@ -94,7 +91,7 @@ export class StructurePool {
   thresholdRollout(percentage: number): CompiledRollout {
     let rollout = this.#thresholdRollouts.get(percentage);
     if (rollout === undefined) {
-      rollout = Object.freeze({ isThreshold: true, percentage, group: THRESHOLD_GROUP });
+      rollout = { isThreshold: true, percentage, group: THRESHOLD_GROUP };
       this.#thresholdRollouts.set(percentage, rollout);
     }
     return rollout;
@@ -103,7 +100,7 @@ export class StructurePool {
   segmentRollout(group: SegmentGroup): CompiledRollout {
     let rollout = this.#segmentRollouts.get(group);
     if (rollout === undefined) {
-      rollout = Object.freeze({ isThreshold: false, percentage: 0, group });
+      rollout = { isThreshold: false, percentage: 0, group };
       this.#segmentRollouts.set(group, rollout);
     }
     return rollout;
@@ -113,7 +110,7 @@ export class StructurePool {
     if (rollouts.length === 0) return NO_ROLLOUTS;
     let node = this.#rolloutLists;
     for (const rollout of rollouts) node = node.child(rollout);
-    node.value ??= Object.freeze([...rollouts]);
+    node.value ??= [...rollouts];
     return node.value;
   }
 }
