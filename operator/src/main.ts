@@ -54,11 +54,19 @@ const tls = config['sync-insecure']
       keyFile: config['sync-tls-key'] ?? '',
       logger: logger.child({ subsystem: 'tls' }),
     });
+function kubeConfigOrExit(): ReturnType<typeof loadKubeConfig> {
+  try {
+    return loadKubeConfig(config.kubeconfig, process.env);
+  } catch (error) {
+    process.stderr.write(`ensign-operator: cannot load Kubernetes credentials: ${String(error)}\n`);
+    process.exit(1);
+  }
+}
 // Without TLS (loopback only, enforced by the config) every local sidecar is trusted.
 const auth =
   tls !== undefined && config.source.kind === 'kubernetes'
     ? createOperatorAuth({
-        review: createTokenReviewer(loadKubeConfig(config.kubeconfig, process.env)),
+        review: createTokenReviewer(kubeConfigOrExit()),
         accessOf: (namespace) => hub.get(namespace)?.ruleSet.access,
         logger: logger.child({ subsystem: 'auth' }),
         now: Date.now,
