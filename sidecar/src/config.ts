@@ -116,7 +116,7 @@ export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'jwt-namespace-claim',
     env: 'ENSIGN_JWT_NAMESPACE_CLAIM',
-    default: 'the `kubernetes.io` claim, else a `system:serviceaccount:` sub',
+    default: 'the kubernetes.io claim, else a system:serviceaccount: sub',
     description: 'Top-level JWT claim naming the caller’s Kubernetes namespace.',
   },
   {
