@@ -2,6 +2,7 @@
 import type { EngineName, Op } from './eval-engine.ts';
 import type { EvalMeasurement } from './measure-eval.ts';
 import type { LoadMeasurement } from './measure-load.ts';
+import type { ProcUsage } from './proc-usage.ts';
 import type { SanityTally, agreement } from './sanity.ts';
 
 export interface EvalRecord extends EvalMeasurement {
@@ -45,3 +46,57 @@ export interface SanityRecord {
 
 /** A record as the orchestrator stores it: which round, and the 1-minute load average when it finished. */
 export type Round<R> = R & { readonly rep: number; readonly loadavg1: number };
+
+/** `--only propagation`: API write → every simulated sidecar holding the new revision. */
+export interface PropagationRecord {
+  readonly kind: 'propagation';
+  readonly flags: number;
+  readonly streams: number;
+  readonly changes: number;
+  /** Creating the namespace's Segments and Flags through the API (32 requests in flight). */
+  readonly applyMs: number;
+  /** Operator start → all streams holding the first rule set. */
+  readonly initialSyncMs: number;
+  /** Then until the operator was idle (status writes done), before the first change. */
+  readonly settleSeconds: number;
+  /** Per change: the merge-patch's response → the last stream receiving the new revision. */
+  readonly latenciesMs: readonly number[];
+  /** Per change: the patch response → the first stream receiving it. */
+  readonly firstStreamMsMedian: number;
+  /** The merge-patch request itself (send → response). */
+  readonly patchRequestMsMedian: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly timeouts: number;
+  readonly targetP99Ms: number;
+  readonly pass: boolean;
+  /** Flags in the rule set as one fully decoding stream saw it (the rest read only the revision). */
+  readonly flagsSeen: number | undefined;
+  readonly operator: ProcUsage;
+}
+
+/** `--only operator`: a cold start over many namespaces. */
+export interface OperatorScaleRecord {
+  readonly kind: 'operator-scale';
+  readonly namespaces: number;
+  readonly flagsPerNamespace: number;
+  readonly applyMs: number;
+  /** Operator process spawned → /readyz 200. */
+  readonly readyMs: number;
+  /** Operator process spawned → every namespace's rule set published with all its flags. */
+  readonly allPublishedMs: number;
+  /** Resource usage right after all were published, and after settling. */
+  readonly atPublished: ProcUsage;
+  readonly settled: ProcUsage;
+  readonly settleSeconds: number;
+  /** Where the compile times come from. */
+  readonly compileSource: 'operator histogram' | 'in-process compile()';
+  readonly compileMsPerNamespace: {
+    readonly mean: number;
+    readonly p50: number | undefined;
+    readonly p99: number | undefined;
+    readonly max: number | undefined;
+    readonly count: number;
+  };
+}
