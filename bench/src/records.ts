@@ -90,13 +90,17 @@ export interface OperatorScaleRecord {
   readonly atPublished: ProcUsage;
   readonly settled: ProcUsage;
   readonly settleSeconds: number;
-  /** Where the compile times come from. */
-  readonly compileSource: 'operator histogram' | 'in-process compile()';
-  readonly compileMsPerNamespace: {
+  /**
+   * The operator's own `ensign_operator_compile_duration_seconds` histogram (count and mean), or
+   * undefined when it observed nothing (the cluster source does not record it).
+   */
+  readonly compileHistogram: { readonly count: number; readonly meanMs: number } | undefined;
+  /** `compile()` of each namespace's objects in the benchmark process, first call (cold) included. */
+  readonly compileInProcessMs: {
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
     readonly mean: number;
-    readonly p50: number | undefined;
-    readonly p99: number | undefined;
-    readonly max: number | undefined;
-    readonly count: number;
+    readonly namespaces: number;
   };
 }
