@@ -15,7 +15,11 @@ import {
 } from '../../test/src/cluster/test-binaries.ts';
 import { issueClientCertificate } from '../../test/src/cluster/test-pki.ts';
 import { procUsage } from './proc-usage.ts';
-import { operatorKubeconfig, spawnClusterOperator, type ClusterOperator } from '../../test/src/harness/cluster-operator.ts';
+import {
+  operatorKubeconfig,
+  spawnClusterOperator,
+  type ClusterOperator,
+} from '../../test/src/harness/cluster-operator.ts';
 
 /** The built binaries, or why the cluster benchmarks cannot run. Never builds (that takes minutes of Go). */
 export async function controlPlaneBinaries(): Promise<TestBinaries | string> {
@@ -45,7 +49,9 @@ export async function startBenchCluster(
     await installCrds(plane);
     const ca = plane.ca;
     if (ca === undefined) throw new Error('the local control plane has no CA');
-    const pair = await issueClientCertificate(ca, plane.workDir, 'bench-admin', 'bench-admin', ['system:masters']);
+    const pair = await issueClientCertificate(ca, plane.workDir, 'bench-admin', 'bench-admin', [
+      'system:masters',
+    ]);
     const api = adminApi(plane.server, {
       ca: readFileSync(ca.certPath, 'utf8'),
       cert: readFileSync(pair.certPath, 'utf8'),
@@ -91,17 +97,25 @@ function adminApi(server: string, tls: { ca: string; cert: string; key: string }
   return {
     send: (method, path, body, contentType = 'application/json') =>
       new Promise((resolve, reject) => {
-        const req = request(new URL(path, server), { method, agent, headers: { 'content-type': contentType } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 400)
-              reject(new Error(`${method} ${path}: ${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
-            else resolve(status);
-          });
-          res.on('error', reject);
-        });
+        const req = request(
+          new URL(path, server),
+          { method, agent, headers: { 'content-type': contentType } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const status = res.statusCode ?? 0;
+              if (status >= 400)
+                reject(
+                  new Error(
+                    `${method} ${path}: ${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`,
+                  ),
+                );
+              else resolve(status);
+            });
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(JSON.stringify(body));
       }),
@@ -130,7 +144,11 @@ export function objectPath(object: NamespacedObject): string {
 }
 
 /** Creates the objects with `concurrency` requests in flight (a bulk apply). */
-export async function createAll(api: AdminApi, objects: readonly NamespacedObject[], concurrency = 32): Promise<void> {
+export async function createAll(
+  api: AdminApi,
+  objects: readonly NamespacedObject[],
+  concurrency = 32,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < objects.length) {
@@ -140,7 +158,6 @@ export async function createAll(api: AdminApi, objects: readonly NamespacedObjec
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
-
 
 /**
  * Waits until the process used under 5 % of a CPU over one second (the operator writes status for

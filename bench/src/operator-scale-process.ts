@@ -31,7 +31,9 @@ const log = (line: string): void => {
 };
 
 const names = Array.from({ length: namespaceCount }, (_, i) => `bench-scale-${String(i).padStart(3, '0')}`);
-const workloads = new Map<string, EnsignWorkload>(names.map((n) => [n, namespaceWorkload(n, flagsPerNamespace)]));
+const workloads = new Map<string, EnsignWorkload>(
+  names.map((n) => [n, namespaceWorkload(n, flagsPerNamespace)]),
+);
 
 const binaries = await controlPlaneBinaries();
 if (typeof binaries === 'string') throw new Error(binaries);

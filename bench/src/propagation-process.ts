@@ -57,7 +57,13 @@ try {
   const onArrival = (): void => wake?.();
   for (let i = 0; i < streamCount; i++)
     sidecars.push(
-      openSimulatedSidecar(`127.0.0.1:${operator.ports.sync}`, NAMESPACE, `bench/sidecar-${i}`, i === 0, onArrival),
+      openSimulatedSidecar(
+        `127.0.0.1:${operator.ports.sync}`,
+        NAMESPACE,
+        `bench/sidecar-${i}`,
+        i === 0,
+        onArrival,
+      ),
     );
   /** Resolves when every stream satisfies `done` (checked on every arrival), or rejects after timeoutMs. */
   const allStreams = (done: (s: SimulatedSidecar) => boolean, timeoutMs: number): Promise<void> =>

@@ -40,7 +40,11 @@ export function openSimulatedSidecar(
   const decode = (buffer: Buffer): Arrival => {
     if (!fullDecode) return { ...ruleSetHeader(buffer), flags: undefined };
     const ruleSet = WatchResponse.decode(buffer).ruleSet;
-    return { namespace: ruleSet?.namespace ?? '', revision: ruleSet?.revision ?? '', flags: ruleSet?.flags.length };
+    return {
+      namespace: ruleSet?.namespace ?? '',
+      revision: ruleSet?.revision ?? '',
+      flags: ruleSet?.flags.length,
+    };
   };
   const stream = client.makeBidiStreamRequest(WATCH.path, WATCH.requestSerialize, decode);
   const state = {
@@ -60,12 +64,16 @@ export function openSimulatedSidecar(
     state.revision = arrival.revision;
     state.received++;
     state.lastFlags = arrival.flags;
-    stream.write({ kind: { $case: 'ack', value: { namespace: arrival.namespace, revision: arrival.revision } } });
+    stream.write({
+      kind: { $case: 'ack', value: { namespace: arrival.namespace, revision: arrival.revision } },
+    });
     onArrival();
   });
   stream.on('error', (error: Error) => {
     if ((error as grpc.ServiceError).code !== grpc.status.CANCELLED) state.error = error;
   });
-  stream.write({ kind: { $case: 'subscribe', value: { namespaces: [namespace], knownRevisions: {}, sidecarId: id } } });
+  stream.write({
+    kind: { $case: 'subscribe', value: { namespaces: [namespace], knownRevisions: {}, sidecarId: id } },
+  });
   return state;
 }
