@@ -134,6 +134,11 @@ if (source.kind === 'kubernetes') {
     podName: config['pod-name'],
     publisher,
     sidecars: (namespace) => sync.sidecarCounts(namespace),
+    onCompiled: (namespace, _ruleSet, ms, failing) => {
+      metrics.compileSeconds.observe(ms / 1000);
+      metrics.compiles.inc({ result: failing === 0 ? 'ok' : 'diagnostics' });
+      metrics.diagnostics.set({ namespace }, failing);
+    },
     registry: metrics.registry,
     logger: logger.child({ subsystem: 'kubernetes' }),
   }).catch((error: unknown) => {

@@ -4,6 +4,7 @@
 // before its Segments are listed would look broken), and every namespace must be published before
 // the hub is marked synced (or a sidecar could be sent an empty rule set for a namespace that has
 // flags).
+import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { parseFlag, parseFlagNamespace, parseSegment, type ParseResult } from '../api/parse.ts';
 import type { Flag } from '../api/flag.ts';
 import type { FlagNamespace } from '../api/flag-namespace.ts';
@@ -45,6 +46,8 @@ export interface ClusterControllerOptions {
   readonly publisher: RuleSetPublisher & { markSynced(): void };
   readonly isLeader: () => boolean;
   readonly sidecars: (namespace: string) => SidecarCounts;
+  /** Called after every compile with the time it took (ms) and the number of objects not compiled fresh. */
+  readonly onCompiled?: (namespace: string, ruleSet: RuleSet, ms: number, failing: number) => void;
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: ControllerLogger;
@@ -97,6 +100,7 @@ export class ClusterController {
       sink: options.sink,
       isLeader: options.isLeader,
       sidecars: options.sidecars,
+      ...(options.onCompiled === undefined ? {} : { onCompiled: options.onCompiled }),
       clock: options.clock,
       logger: options.logger.child({ part: 'reconciler' }),
     });

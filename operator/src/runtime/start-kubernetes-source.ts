@@ -1,6 +1,7 @@
 // `--source=kubernetes`: builds the API client, the cluster controller and (optionally) the leader
 // elector, and starts them. Every replica lists, watches, compiles and publishes; the elected one
 // also writes status and Events.
+import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { randomInt } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import {
@@ -29,6 +30,8 @@ export interface KubernetesSourceOptions {
   readonly podName: string;
   readonly publisher: RuleSetPublisher & { markSynced(): void };
   readonly sidecars: (namespace: string) => SidecarCounts;
+  /** Called after every compile with the time it took (ms) and the number of objects not compiled fresh. */
+  readonly onCompiled?: (namespace: string, ruleSet: RuleSet, ms: number, failing: number) => void;
   readonly registry: Registry;
   readonly logger: ControllerLogger;
   readonly clock?: Clock;
@@ -64,6 +67,7 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
     publisher: options.publisher,
     isLeader,
     sidecars: options.sidecars,
+    ...(options.onCompiled === undefined ? {} : { onCompiled: options.onCompiled }),
     clock,
     random,
     logger: options.logger,
