@@ -17,8 +17,8 @@ import type {
   FlagShape,
   SegmentGroup,
 } from './namespace-index.ts';
-import type { BooleanResult, EvaluationReason, VariantResult } from './outcome.ts';
-import { NO_SEGMENT_KEYS, booleanResult, variantResult } from './results.ts';
+import type { EvaluationReason } from './outcome.ts';
+import { NO_SEGMENT_KEYS, type BooleanTemplate, type VariantTemplate } from './results.ts';
 import { StringTable } from './string-table.ts';
 import { StructurePool } from './structure-pool.ts';
 import { WireReader, decodeUtf8 } from './wire-reader.ts';
@@ -29,8 +29,8 @@ const FLAG_TYPE_BOOLEAN = 1;
 const SEGMENT_OPERATOR_OR = 0;
 const SEGMENT_OPERATOR_AND = 1;
 
-const NO_VARIANT_RESULTS: readonly VariantResult[] = Object.freeze([]);
-const NO_BOOLEAN_RESULTS: readonly BooleanResult[] = Object.freeze([]);
+const NO_VARIANT_TEMPLATES: readonly VariantTemplate[] = [];
+const NO_BOOLEAN_TEMPLATES: readonly BooleanTemplate[] = [];
 const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 const NO_VARIANT = -1;
 
@@ -65,8 +65,8 @@ export class FlagCompiler {
   readonly #positiveRollouts: number[] = [];
   readonly #rules: CompiledRule[] = [];
   readonly #rollouts: CompiledRollout[] = [];
-  readonly #variantResults: VariantResult[] = [];
-  readonly #booleanResults: BooleanResult[] = [];
+  readonly #variantTemplates: VariantTemplate[] = [];
+  readonly #booleanTemplates: BooleanTemplate[] = [];
   #key = '';
 
   /** Starts on a rule set; `where` names it in messages, e.g. `rule set of namespace "shop"`. */
@@ -86,7 +86,7 @@ export class FlagCompiler {
     this.#key = '';
     this.#variantKeys.length = this.#variantAttachments.length = this.#groupKeys.length = 0;
     this.#groupSegments.length = this.#rules.length = this.#rollouts.length = 0;
-    this.#variantResults.length = this.#booleanResults.length = 0;
+    this.#variantTemplates.length = this.#booleanTemplates.length = 0;
   }
 
   /** The key of the Flag message at [start, end), read into this compiler's state for `compile`. */
@@ -107,8 +107,7 @@ export class FlagCompiler {
     const hasShape = fields.shapeStart >= 0;
     const known = hasShape ? this.#shapes.find(buf, fields.shapeStart, fields.shapeEnd) : undefined;
     const shape = known ?? this.#compileShape();
-    if (known === undefined && hasShape)
-      this.#shapes.remember(buf, fields.shapeStart, fields.shapeEnd, shape);
+    if (known === undefined && hasShape) this.#shapes.remember(fields.shapeStart, fields.shapeEnd, shape);
     return {
       key,
       type: shape.type,
@@ -118,9 +117,8 @@ export class FlagCompiler {
       rules: shape.rules,
       rollouts: shape.rollouts,
       shape,
-      // The flag a shape was compiled for has its results; the others build theirs when first asked.
-      variantResults: known === undefined ? shape.variantResults : UNBUILT_VARIANT_RESULTS,
-      booleanResults: known === undefined ? shape.booleanResults : UNBUILT_BOOLEAN_RESULTS,
+      variantResults: UNBUILT_VARIANT_RESULTS,
+      booleanResults: UNBUILT_BOOLEAN_RESULTS,
     };
   }
 
@@ -137,8 +135,8 @@ export class FlagCompiler {
       enabled: fields.enabled,
       rules: isBoolean ? this.#pool.rules([]) : this.#compileRules(base),
       rollouts: isBoolean ? this.#compileRollouts() : this.#pool.rollouts([]),
-      variantResults: isBoolean ? NO_VARIANT_RESULTS : this.#variantResults.slice(),
-      booleanResults: isBoolean ? this.#booleanResults.slice() : NO_BOOLEAN_RESULTS,
+      variantTemplates: isBoolean ? NO_VARIANT_TEMPLATES : this.#variantTemplates.slice(),
+      booleanTemplates: isBoolean ? this.#booleanTemplates.slice() : NO_BOOLEAN_TEMPLATES,
     };
   }
 
@@ -214,15 +212,20 @@ export class FlagCompiler {
     return text;
   }
 
-  #variantResult(match: boolean, reason: EvaluationReason, variant: number, keys: readonly string[]) {
-    return variantResult(
-      this.#key,
+  #variantTemplate(
+    match: boolean,
+    reason: EvaluationReason,
+    variant: number,
+    segmentKeys: readonly string[],
+  ): VariantTemplate {
+    const none = variant === NO_VARIANT;
+    return {
       match,
       reason,
-      variant === NO_VARIANT ? '' : (this.#variantKeys[variant] as string),
-      variant === NO_VARIANT ? '' : (this.#variantAttachments[variant] as string),
-      keys,
-    );
+      variantKey: none ? '' : (this.#variantKeys[variant] as string),
+      variantAttachment: none ? '' : (this.#variantAttachments[variant] as string),
+      segmentKeys,
+    };
   }
 
   // A disabled flag answers FLAG_DISABLED before any rule, so its rules are checked and shared but
@@ -230,9 +233,9 @@ export class FlagCompiler {
   #compileRules(base: number): readonly CompiledRule[] {
     const enabled = this.#fields.enabled;
     const baseReason: EvaluationReason = base === NO_VARIANT ? 'UNKNOWN' : 'DEFAULT';
-    const results = this.#variantResults;
+    const results = this.#variantTemplates;
     results.length = 0;
-    results.push(this.#variantResult(false, enabled ? baseReason : 'FLAG_DISABLED', base, NO_SEGMENT_KEYS));
+    results.push(this.#variantTemplate(false, enabled ? baseReason : 'FLAG_DISABLED', base, NO_SEGMENT_KEYS));
     const rules = this.#rules;
     rules.length = 0;
     const ranges = this.#fields.rules;
@@ -248,10 +251,10 @@ export class FlagCompiler {
       nextResult += positive + (fallback ? 1 : 0);
       if (!enabled) continue;
       for (const variant of this.#positiveVariants) {
-        results.push(this.#variantResult(true, 'MATCH', variant, group.allKeys));
+        results.push(this.#variantTemplate(true, 'MATCH', variant, group.allKeys));
       }
-      if (last === undefined) results.push(this.#variantResult(true, 'MATCH', base, group.allKeys));
-      else if (fallback) results.push(this.#variantResult(false, baseReason, base, group.allKeys));
+      if (last === undefined) results.push(this.#variantTemplate(true, 'MATCH', base, group.allKeys));
+      else if (fallback) results.push(this.#variantTemplate(false, baseReason, base, group.allKeys));
     }
     return this.#pool.rules(rules);
   }
@@ -330,9 +333,9 @@ export class FlagCompiler {
   // oneof) and skips one with neither.
   #compileRollouts(): readonly CompiledRollout[] {
     const reader = this.#reader;
-    const results = this.#booleanResults;
+    const results = this.#booleanTemplates;
     results.length = 0;
-    results.push(booleanResult(this.#key, this.#fields.enabled, 'DEFAULT', NO_SEGMENT_KEYS));
+    results.push({ enabled: this.#fields.enabled, reason: 'DEFAULT', segmentKeys: NO_SEGMENT_KEYS });
     const rollouts = this.#rollouts;
     rollouts.length = 0;
     const ranges = this.#fields.rollouts;
@@ -371,7 +374,7 @@ export class FlagCompiler {
       else reader.skip(tag, end);
     }
     this.#rollouts.push(this.#pool.thresholdRollout(Math.fround(percentage)));
-    this.#booleanResults.push(booleanResult(this.#key, value, 'MATCH', NO_SEGMENT_KEYS));
+    this.#booleanTemplates.push({ enabled: value, reason: 'MATCH', segmentKeys: NO_SEGMENT_KEYS });
   }
 
   #segmentRollout(start: number, end: number, part: Part): void {
@@ -390,6 +393,6 @@ export class FlagCompiler {
     }
     const group = this.#group(operator, part);
     this.#rollouts.push(this.#pool.segmentRollout(group));
-    this.#booleanResults.push(booleanResult(this.#key, value, 'MATCH', group.allKeys));
+    this.#booleanTemplates.push({ enabled: value, reason: 'MATCH', segmentKeys: group.allKeys });
   }
 }

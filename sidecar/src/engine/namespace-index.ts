@@ -5,12 +5,12 @@
 //
 // Memory: everything that does not name a flag is shared between flags — segment groups, bucket
 // thresholds, rules and rollouts, whole compiled shapes — so a flag costs its key and one record;
-// its results are built on its first evaluation, except for the first flag of each shape, whose
-// results the others copy (docs/architecture.md, "The evaluation index").
+// its results are built on its first evaluation (docs/architecture.md, "The evaluation index").
 
 import type { Access, RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import type { CompiledConstraint } from './match-constraint.ts';
 import type { BooleanResult, VariantResult } from './outcome.ts';
+import type { BooleanTemplate, VariantTemplate } from './results.ts';
 
 export type FlagKind = 'variant' | 'boolean';
 
@@ -65,15 +65,16 @@ export interface CompiledRollout {
 
 /**
  * What a flag compiles to besides its key, key hash and metadata. Flags whose shapes are equal
- * bytes on the wire share one (flag-shapes.ts); its results name the flag it was compiled for.
+ * bytes on the wire share one (flag-shapes.ts). Its result templates become a flag's results, with
+ * the flag's key, when the flag is first evaluated.
  */
 export interface FlagShape {
   readonly type: FlagKind;
   readonly enabled: boolean;
   readonly rules: readonly CompiledRule[];
   readonly rollouts: readonly CompiledRollout[];
-  readonly variantResults: readonly VariantResult[];
-  readonly booleanResults: readonly BooleanResult[];
+  readonly variantTemplates: readonly VariantTemplate[];
+  readonly booleanTemplates: readonly BooleanTemplate[];
 }
 
 export interface CompiledFlag extends FlagSummary {
@@ -87,8 +88,9 @@ export interface CompiledFlag extends FlagSummary {
   /**
    * Variant flags: [0] is the answer of a disabled flag (FLAG_DISABLED) or, for an enabled one, the
    * answer when no rule applies (DEFAULT/UNKNOWN); the rules' answers follow (`firstResult`); a
-   * disabled flag has only [0]. Built from the shape's results with this flag's key the first time
-   * the flag is evaluated (`undefined` until then), so flags that are never asked cost no results.
+   * disabled flag has only [0]. Built from the shape's templates with this flag's key the first
+   * time the flag is evaluated (empty until then), so a flag that is never asked for costs no
+   * results.
    */
   variantResults: readonly VariantResult[];
   /** Boolean flags: [0] is the answer when no rollout matches (DEFAULT); [i + 1] is rollout i's MATCH. Built like `variantResults`. */

@@ -3,6 +3,22 @@
 
 import type { BooleanResult, EvaluationReason, VariantResult } from './outcome.ts';
 
+/** A variant result's fields without the flag key: compiled shapes keep these (flag-shapes.ts). */
+export interface VariantTemplate {
+  readonly match: boolean;
+  readonly reason: EvaluationReason;
+  readonly variantKey: string;
+  readonly variantAttachment: string;
+  readonly segmentKeys: readonly string[];
+}
+
+/** A boolean result's fields without the flag key. */
+export interface BooleanTemplate {
+  readonly enabled: boolean;
+  readonly reason: EvaluationReason;
+  readonly segmentKeys: readonly string[];
+}
+
 /** Shared by every result without matched segments. */
 export const NO_SEGMENT_KEYS: readonly string[] = Object.freeze([]);
 
