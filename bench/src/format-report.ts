@@ -90,7 +90,10 @@ export function formatConsole(report: Report): string {
   for (const c of summary.comparisons.filter((x) => x.unit === 'ns/op')) {
     lines.push(`  ${c.metric.padEnd(10)} ${describeComparison(c)}`);
   }
-  lines.push('', 'Load (state bytes → ready to evaluate; ensign = the sidecar store indexing the wire bytes):');
+  lines.push(
+    '',
+    'Load (state bytes → ready to evaluate; ensign = the sidecar store indexing the wire bytes):',
+  );
   for (const c of summary.comparisons.filter((x) => x.unit === 'ms')) {
     lines.push(`  ${sizeLabel(c.metric).padEnd(18)} ${describeComparison(c)}`);
   }
