@@ -103,7 +103,7 @@ function startSidecar(port: number, namespaces: string[], known: RuleSet[] = [])
     metadata: () => Promise.resolve(new grpc.Metadata()),
     store,
     save: (set) => {
-      saved.push(set);
+      saved.push(RuleSet.decode(set));
       return Promise.resolve();
     },
     sidecarId: 'test/sidecar',

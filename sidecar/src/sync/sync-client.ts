@@ -3,8 +3,10 @@
 // to index is logged and not acknowledged, and the last good one keeps serving.
 import * as grpc from '@grpc/grpc-js';
 import { RuleSetServiceService, WatchRequest } from '@ensign/proto/ensign/sync/v1/sync.ts';
-import type { RuleSet, WatchResponse } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { readRuleSetHeader } from '../engine/rule-set-layout.ts';
+import type { RuleSetHeader } from '../engine/namespace-index.ts';
 import type { RuleSetStore } from '../store/rule-set-store.ts';
+import { ruleSetWireOf } from '../store/watch-response-wire.ts';
 import { backoffDelay } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { ChannelSecurity } from './operator-channel.ts';
@@ -30,14 +32,15 @@ export interface SyncClientDeps {
   /** Per-stream call metadata (the sidecar's own token goes here), read on every (re)connect. */
   readonly metadata: () => Promise<grpc.Metadata>;
   readonly store: RuleSetStore;
-  readonly save: (ruleSet: RuleSet) => Promise<void>;
+  /** Saves an applied rule set's wire bytes (DiskCache.save). */
+  readonly save: (wire: Uint8Array) => Promise<void>;
   readonly sidecarId: string;
   readonly logger: SyncClientLogger;
   readonly backoff: BackoffOptions;
   readonly timers: Timers;
   readonly onState?: (state: SyncState) => void;
-  readonly onApplied?: (ruleSet: RuleSet) => void;
-  readonly onRejected?: (ruleSet: RuleSet, error: string) => void;
+  readonly onApplied?: (ruleSet: RuleSetHeader) => void;
+  readonly onRejected?: (ruleSet: Pick<RuleSetHeader, 'namespace' | 'revision'>, error: string) => void;
   readonly onReconnect?: () => void;
 }
 
@@ -47,7 +50,7 @@ export class SyncClient {
   readonly #deps: SyncClientDeps;
   #client: grpc.Client | undefined;
   #security: ChannelSecurity | undefined;
-  #call: grpc.ClientDuplexStream<WatchRequest, WatchResponse> | undefined;
+  #call: grpc.ClientDuplexStream<WatchRequest, Buffer> | undefined;
   #timer: unknown;
   #attempt = 0;
   #state: SyncState = 'disconnected';
@@ -106,7 +109,8 @@ export class SyncClient {
     const call = this.#clientFor(security).makeBidiStreamRequest(
       method.path,
       method.requestSerialize,
-      method.responseDeserialize,
+      // Frames stay bytes: the store indexes the RuleSet's bytes without decoding them.
+      (frame: Buffer) => frame,
       metadata,
     );
     this.#call = call;
@@ -114,8 +118,15 @@ export class SyncClient {
       this.#attempt = 0;
       this.#setState('connected');
     });
-    call.on('data', (response: WatchResponse) => {
-      if (response.ruleSet !== undefined) this.#receive(call, response.ruleSet);
+    call.on('data', (frame: Buffer) => {
+      let wire: Uint8Array | undefined;
+      try {
+        wire = ruleSetWireOf(frame);
+      } catch (error) {
+        this.#deps.logger.error({ err: String(error) }, 'malformed sync frame');
+        return;
+      }
+      if (wire !== undefined) this.#receive(call, wire);
     });
     let ended = false;
     const ended_ = (reason: string, details: object): void => {
@@ -145,8 +156,15 @@ export class SyncClient {
     );
   }
 
-  #receive(call: grpc.ClientDuplexStream<WatchRequest, WatchResponse>, ruleSet: RuleSet): void {
-    const result = this.#deps.store.apply(ruleSet);
+  #receive(call: grpc.ClientDuplexStream<WatchRequest, Buffer>, wire: Uint8Array): void {
+    let ruleSet: RuleSetHeader & { readonly flagCount: number };
+    try {
+      ruleSet = readRuleSetHeader(wire);
+    } catch (error) {
+      this.#deps.logger.error({ err: String(error) }, 'rejected rule set; keeping the last good one');
+      return;
+    }
+    const result = this.#deps.store.apply(wire);
     if (!result.ok) {
       this.#deps.logger.error(
         { namespace: ruleSet.namespace, revision: ruleSet.revision, err: result.error },
@@ -157,11 +175,11 @@ export class SyncClient {
     }
     if (result.changed) {
       this.#deps.logger.info(
-        { namespace: ruleSet.namespace, revision: ruleSet.revision, flags: ruleSet.flags.length },
+        { namespace: ruleSet.namespace, revision: ruleSet.revision, flags: ruleSet.flagCount },
         'rule set applied',
       );
       this.#deps.onApplied?.(ruleSet);
-      this.#deps.save(ruleSet).catch((error: unknown) => {
+      this.#deps.save(wire).catch((error: unknown) => {
         this.#deps.logger.warn({ namespace: ruleSet.namespace, err: String(error) }, 'cannot save rule set');
       });
     }
