@@ -12,6 +12,10 @@ import type { ManifestError } from './parse-manifests.ts';
 export interface LocalControllerOptions {
   publisher: RuleSetPublisher;
   logger: LocalLogger;
+  /** Called after every compile with its duration (ms) and the number of objects not compiled fresh. */
+  onCompiled?: ((namespace: string, ms: number, failing: number) => void) | undefined;
+  /** Monotonic milliseconds, for compile durations. */
+  now?: (() => number) | undefined;
 }
 
 interface Problem {
@@ -22,6 +26,8 @@ interface Problem {
 export class LocalController {
   readonly #publisher: RuleSetPublisher;
   readonly #logger: LocalLogger;
+  readonly #onCompiled: LocalControllerOptions['onCompiled'];
+  readonly #now: () => number;
   readonly #published = new Map<string, RuleSet>();
   #problems = new Map<string, Problem>();
   #synced = false;
@@ -29,6 +35,8 @@ export class LocalController {
   constructor(options: LocalControllerOptions) {
     this.#publisher = options.publisher;
     this.#logger = options.logger;
+    this.#onCompiled = options.onCompiled;
+    this.#now = options.now ?? (() => 0);
   }
 
   /** The rule set last published for a namespace. */
@@ -46,13 +54,19 @@ export class LocalController {
     for (const namespace of namespaces) {
       const objects = snapshot.namespaces.get(namespace);
       const previous = this.#published.get(namespace);
-      const { ruleSet, diagnostics } = compile({
+      const started = this.#now();
+      const {
+        ruleSet,
+        diagnostics,
+        objects: outcomes,
+      } = compile({
         namespace,
         flags: objects?.flags ?? [],
         segments: objects?.segments ?? [],
         previous,
         flagNamespace: objects?.flagNamespace,
       });
+      this.#onCompiled?.(namespace, this.#now() - started, outcomes.filter((o) => !o.ready).length);
       for (const diagnostic of diagnostics) addProblem(problems, diagnosticProblem(diagnostic));
       if (previous?.revision !== ruleSet.revision) {
         this.#publisher.publish(ruleSet);
