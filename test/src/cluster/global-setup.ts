@@ -7,6 +7,7 @@ import { acquireControlPlane } from './acquire-control-plane.ts';
 import { startControlPlaneBroker } from './control-plane-broker.ts';
 import { chooseControlPlaneSource } from './control-plane-source.ts';
 import { ensureTestBinaries } from './test-binaries.ts';
+import { ensureTestTools } from './test-tools.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,6 +22,7 @@ const log = (line: string): void => {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const source = chooseControlPlaneSource(process.env);
   const binaries = source.kind === 'local' ? await ensureTestBinaries(process.env, log) : undefined;
+  await ensureTestTools(log);
   const broker = await startControlPlaneBroker(() =>
     acquireControlPlane(source, { ...(binaries === undefined ? {} : { binaries }), log }),
   );
