@@ -14,6 +14,7 @@ import { compile } from './compiler/compile.ts';
 import { OPERATOR_OPTIONS, parseOperatorConfig } from './config.ts';
 import { startLocalController } from './local/local-controller.ts';
 import { createOperatorMetrics } from './observability/metrics.ts';
+import { registerServingMetrics } from './observability/serving-metrics.ts';
 import { loadKubeConfig } from './kube/load-kube-config.ts';
 import { startKubernetesSource, type KubernetesSource } from './runtime/start-kubernetes-source.ts';
 import { RuleSetHub } from './sync/rule-set-hub.ts';
@@ -88,6 +89,11 @@ const sync = addSyncService(grpcServer, {
   onSidecarsChanged: (namespace) => {
     kubernetes?.sidecarsChanged(namespace);
   },
+});
+registerServingMetrics(metrics.registry, {
+  namespaces: () => hub.namespaces(),
+  revision: (namespace) => hub.get(namespace)?.ruleSet.revision,
+  sidecars: (namespace) => sync.sidecarCounts(namespace),
 });
 
 const opsServer = createOpsServer({

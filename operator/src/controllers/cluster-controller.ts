@@ -89,6 +89,9 @@ export class ClusterController {
     this.#queue = new WorkQueue({
       clock: options.clock,
       rateLimiter: defaultControllerRateLimiter(() => options.clock.now()),
+      onWaited: (ms) => {
+        options.metrics.queueWaitSeconds.observe(ms / 1000);
+      },
     });
     this.#reconciler = new NamespaceReconciler({
       caches: {
@@ -222,12 +225,14 @@ export class ClusterController {
           metrics.reconciles.inc({ result: 'success' });
         } else {
           this.#queue.addRateLimited(namespace);
+          metrics.queueRetries.inc();
           metrics.reconciles.inc({ result: 'error' });
         }
       } catch (error) {
         // A bug must not kill the worker: log it and retry the namespace with backoff.
         logger.error({ namespace, err: error }, 'reconcile threw');
         metrics.reconciles.inc({ result: 'panic' });
+        metrics.queueRetries.inc();
         this.#queue.addRateLimited(namespace);
       } finally {
         metrics.reconcileSeconds.observe((clock.now() - started) / 1000);

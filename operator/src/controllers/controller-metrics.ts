@@ -6,6 +6,8 @@ export interface ControllerMetrics {
   readonly reconciles: Counter<'result'>;
   readonly reconcileSeconds: Histogram;
   readonly queueDepth: Gauge;
+  readonly queueWaitSeconds: Histogram;
+  readonly queueRetries: Counter;
   readonly statusPatches: Counter;
   readonly events: Counter;
   readonly watchRestarts: Counter<'kind' | 'cause'>;
@@ -38,6 +40,17 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
     queueDepth: new Gauge({
       name: 'ensign_operator_workqueue_depth',
       help: 'Namespaces waiting to be reconciled.',
+      registers,
+    }),
+    queueWaitSeconds: new Histogram({
+      name: 'ensign_operator_workqueue_queue_duration_seconds',
+      help: 'Time a namespace waited in the work queue, from being added to a worker taking it.',
+      buckets: [0.0001, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    queueRetries: new Counter({
+      name: 'ensign_operator_workqueue_retries_total',
+      help: 'Namespaces put back in the work queue with backoff after a failed reconcile.',
       registers,
     }),
     statusPatches: new Counter({

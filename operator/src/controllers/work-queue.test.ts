@@ -97,3 +97,47 @@ describe('WorkQueue', () => {
     expect(q.length).toBe(0);
   });
 });
+
+describe('WorkQueue latency', () => {
+  function timed(clock = new ManualClock()) {
+    const waited: number[] = [];
+    const q = new WorkQueue<string>({
+      clock,
+      rateLimiter: new ItemExponentialRateLimiter(5, 1000),
+      onWaited: (ms) => waited.push(ms),
+    });
+    return { clock, q, waited };
+  }
+
+  it('reports the time from the first add to the hand-out, once per hand-out', async () => {
+    const { q, clock, waited } = timed();
+    q.add('a');
+    await clock.advance(30);
+    q.add('a'); // already queued: the wait still counts from the first add
+    await clock.advance(20);
+    expect(await q.get()).toBe('a');
+    expect(waited).toEqual([50]);
+  });
+
+  it('starts a key added during its processing at that add, and reports a worker-waiting hand-out as 0', async () => {
+    const { q, clock, waited } = timed();
+    const pending = q.get();
+    q.add('a');
+    expect(await pending).toBe('a');
+    await clock.advance(10);
+    q.add('a');
+    await clock.advance(15);
+    q.done('a');
+    expect(await q.get()).toBe('a');
+    expect(waited).toEqual([0, 15]);
+  });
+
+  it('counts a delayed key from when its delay ends, not from addAfter', async () => {
+    const { q, clock, waited } = timed();
+    q.addAfter('a', 100);
+    await clock.advance(100);
+    await clock.advance(7);
+    expect(await q.get()).toBe('a');
+    expect(waited).toEqual([7]);
+  });
+});

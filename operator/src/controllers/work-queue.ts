@@ -9,6 +9,8 @@ import type { RateLimiter } from './rate-limiter.ts';
 export interface WorkQueueOptions<K> {
   readonly clock: Clock;
   readonly rateLimiter: RateLimiter<K>;
+  /** Told how long (ms) each key waited from being added to being handed to a worker. */
+  readonly onWaited?: ((ms: number) => void) | undefined;
 }
 
 interface Waiting {
@@ -26,6 +28,9 @@ export class WorkQueue<K> {
   readonly #processing = new Set<K>();
   /** Keys waiting for a delay to pass before they are added. */
   readonly #waiting = new Map<K, Waiting>();
+  /** When each key needing processing was added (the start of its queue latency). */
+  readonly #addedAt = new Map<K, number>();
+  readonly #onWaited: ((ms: number) => void) | undefined;
   readonly #getters: ((key: K | undefined) => void)[] = [];
   readonly #idle: (() => void)[] = [];
   #shutDown = false;
@@ -33,12 +38,14 @@ export class WorkQueue<K> {
   constructor(options: WorkQueueOptions<K>) {
     this.#clock = options.clock;
     this.#limiter = options.rateLimiter;
+    this.#onWaited = options.onWaited;
   }
 
   /** Marks `key` as needing processing. */
   add(key: K): void {
     if (this.#shutDown || this.#dirty.has(key)) return;
     this.#dirty.add(key);
+    if (this.#onWaited !== undefined && !this.#addedAt.has(key)) this.#addedAt.set(key, this.#clock.now());
     if (this.#processing.has(key)) return;
     this.#push(key);
   }
@@ -114,6 +121,7 @@ export class WorkQueue<K> {
     for (const waiting of this.#waiting.values()) this.#clock.clearTimeout(waiting.handle);
     this.#waiting.clear();
     this.#queue = [];
+    this.#addedAt.clear();
     for (const resolve of this.#getters.splice(0)) resolve(undefined);
   }
 
@@ -129,16 +137,23 @@ export class WorkQueue<K> {
       this.#queue.push(key);
       return;
     }
-    this.#dirty.delete(key);
-    this.#processing.add(key);
+    this.#handOut(key);
     getter(key);
   }
 
   #take(): K | undefined {
     const key = this.#queue.shift();
     if (key === undefined) return undefined;
+    this.#handOut(key);
+    return key;
+  }
+
+  #handOut(key: K): void {
     this.#dirty.delete(key);
     this.#processing.add(key);
-    return key;
+    const addedAt = this.#addedAt.get(key);
+    if (addedAt === undefined) return;
+    this.#addedAt.delete(key);
+    this.#onWaited?.(this.#clock.now() - addedAt);
   }
 }
