@@ -123,6 +123,11 @@ async function issueLeaf(
   return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
 }
 
+function dropPreviousCa(data: Record<string, string>): void {
+  Reflect.deleteProperty(data, DATA_KEY.previousCaCert);
+  Reflect.deleteProperty(data, DATA_KEY.crossCert);
+}
+
 function withNewline(pem: string): string {
   return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
@@ -143,17 +148,13 @@ export async function buildCertificateData(
     ca = created.signer;
     out[DATA_KEY.caCert] = withNewline(ca.cert.toString('pem'));
     out[DATA_KEY.caKey] = withNewline(created.keyPem);
-    delete out[DATA_KEY.previousCaCert];
-    delete out[DATA_KEY.crossCert];
+    dropPreviousCa(out);
     if (previous !== undefined) {
       out[DATA_KEY.previousCaCert] = withNewline(previous.cert.toString('pem'));
       out[DATA_KEY.crossCert] = withNewline(await crossSign(ca, previous));
     }
   }
-  if (plan.dropPrevious) {
-    delete out[DATA_KEY.previousCaCert];
-    delete out[DATA_KEY.crossCert];
-  }
+  if (plan.dropPrevious) dropPreviousCa(out);
   const cross = out[DATA_KEY.crossCert];
   for (const leaf of plan.leaves) {
     const issued = await issueLeaf(ca, names, now);
