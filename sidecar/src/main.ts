@@ -92,7 +92,7 @@ const deps: EvaluationApiDeps = {
   metrics: createSidecarMetrics({ registry, now: Date.now, ruleSets: () => store.all() }),
   logger,
 };
-const syncMetrics = createSyncMetrics(registry);
+const syncMetrics = createSyncMetrics(registry, Date.now);
 
 const grpcServer = createEvaluationGrpcServer({ ...deps, reflection: config['grpc-reflection'] });
 const httpServer = createEvaluationHttpServer(deps);
