@@ -89,6 +89,7 @@ describe('startSelfManagedCertificates', () => {
     leader.value = true;
     expect(await writer.recheck()).toBe('written');
     expect(secret.writes).toBe(2);
+    await follower.recheck(); // waits for that pass if it is still issuing
     expect(await follower.recheck()).toBe('kept');
     expect(follower.sync.current()).not.toEqual(first);
     expect(follower.sync.current()).toEqual(writer.sync.current());
@@ -106,6 +107,7 @@ describe('startSelfManagedCertificates', () => {
     follower.onCaChange(() => caChanges++);
     secret.corrupt(DATA_KEY.caCert);
     await clock.advance(60_000); // the periodic pass repairs it
+    await follower.recheck(); // waits for that pass if it is still issuing
     expect(await follower.recheck()).toBe('kept');
     expect(secret.writes).toBe(2);
     expect(follower.caBundle()).not.toBe(before);
