@@ -45,6 +45,7 @@ describe('parseOperatorConfig', () => {
         '--watch-namespaces= shop, web ,shop',
         '--leader-election-namespace=ops',
         '--lease-name=ensign.lease',
+        '--operator-namespace=ensign-system',
         '--sync-insecure',
         '--sync-addr=127.0.0.1:1',
       ],
@@ -65,7 +66,7 @@ describe('parseOperatorConfig', () => {
       /--leader-election-namespace \(ENSIGN_LEADER_ELECTION_NAMESPACE\): is required for leader election when POD_NAMESPACE is not set/,
     );
     const single = parseOperatorConfig(
-      ['--leader-election=false', '--sync-insecure', '--sync-addr=127.0.0.1:1'],
+      ['--leader-election=false', '--operator-namespace=ops', '--sync-insecure', '--sync-addr=127.0.0.1:1'],
       {},
     );
     expect(single['leader-election']).toBe(false);
@@ -94,7 +95,12 @@ describe('parseOperatorConfig', () => {
 });
 
 describe('parseOperatorConfig: sync security', () => {
-  const cluster = ['--source=kubernetes', '--leader-election=false'];
+  const cluster = [
+    '--source=kubernetes',
+    '--leader-election=false',
+    '--operator-namespace=ops',
+    '--cert-mode=files',
+  ];
 
   it('requires a TLS certificate and key for the sync service unless explicitly insecure', () => {
     expect(() => parseOperatorConfig(cluster, {})).toThrow(

@@ -10,6 +10,12 @@ import {
 } from '@ensign/core/option-schemas.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
 import { OPERATOR_AUTH_OPTIONS, operatorAuthIssues, operatorAuthShape } from './auth/options.ts';
+import {
+  CERTIFICATE_OPTIONS,
+  certificateIssues,
+  certificateShape,
+  selfManaged,
+} from './certificates/options.ts';
 
 export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
   {
@@ -74,6 +80,7 @@ export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
       'Serve sync without TLS or sidecar authentication. Allowed only when --sync-addr is a loopback address (local mode).',
   },
   ...OPERATOR_AUTH_OPTIONS,
+  ...CERTIFICATE_OPTIONS,
   {
     name: 'ops-addr',
     env: 'ENSIGN_OPS_ADDR',
@@ -142,6 +149,7 @@ const schema = z
     'sync-addr': address.default('0.0.0.0:8443'),
     'sync-insecure': bool.default(false),
     ...operatorAuthShape,
+    ...certificateShape,
     'ops-addr': address.default('0.0.0.0:8080'),
     'debounce-ms': z.coerce.number().int().min(0).max(60_000).default(50),
     kubeconfig: z.string().min(1).optional(),
@@ -164,7 +172,9 @@ const schema = z
         message:
           'is required for leader election when POD_NAMESPACE is not set (or pass --leader-election=false)',
       });
-    for (const issue of operatorAuthIssues(c))
+    // Self-managed certificates replace the sync TLS files.
+    const tlsIssues = selfManaged(c) ? [] : operatorAuthIssues(c);
+    for (const issue of [...tlsIssues, ...certificateIssues(c)])
       ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     // Sidecars are authenticated by TokenReview, which needs the API server: a directory source
     // can only serve trusted local sidecars.
@@ -194,6 +204,7 @@ export function parseOperatorConfig(
   const input = {
     ...raw,
     'leader-election-namespace': raw['leader-election-namespace'] ?? nonEmpty(env.POD_NAMESPACE),
+    'operator-namespace': raw['operator-namespace'] ?? nonEmpty(env.POD_NAMESPACE),
     'pod-name': raw['pod-name'] ?? nonEmpty(env.POD_NAME) ?? hostname,
   };
   const result = schema.safeParse(input);

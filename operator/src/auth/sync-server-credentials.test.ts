@@ -8,7 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RuleSetServiceService } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
 import type { PemPair } from '@ensign/core/tls/test-certificates.ts';
-import { checkServingPair, createSyncServerCredentials } from './sync-server-credentials.ts';
+import {
+  checkServingPair,
+  createSyncServerCredentials,
+  syncCredentialsFromServingTls,
+} from './sync-server-credentials.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -176,6 +180,52 @@ describe('createSyncServerCredentials', () => {
         logger: quiet,
       }),
     ).rejects.toThrow(/private key does not belong to the certificate/);
+  });
+});
+
+describe('syncCredentialsFromServingTls', () => {
+  it("serves the source's certificate and switches when the source announces a new one", async () => {
+    const [oldCa, newCa] = await Promise.all([createTestCa('Old'), createTestCa('New')]);
+    let pair = await oldCa.issue({ ipAddresses: ['127.0.0.1'] });
+    const listeners = new Set<() => void>();
+    const source = {
+      current: () => ({ cert: pair.certPem, key: pair.keyPem }),
+      onChange: (listener: () => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const tls = syncCredentialsFromServingTls(source, quiet);
+    const server = new grpc.Server();
+    server.addService(RuleSetServiceService, {
+      watch: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+        call.end();
+      },
+      reviewToken: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+        callback({ code: grpc.status.UNIMPLEMENTED, details: 'test' });
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync('127.0.0.1:0', tls.credentials, (e, p) => {
+        if (e) reject(e);
+        else resolve(p);
+      });
+    });
+    cleanups.push(() => {
+      tls.close();
+      server.forceShutdown();
+    });
+    expect(await probe(port, oldCa.certPem)).toBe(grpc.status.UNIMPLEMENTED);
+    const broken = { certPem: pair.certPem, keyPem: (await newCa.issue({ dnsNames: ['x'] })).keyPem };
+    pair = broken;
+    for (const listener of listeners) listener();
+    expect(await probe(port, oldCa.certPem)).toBe(grpc.status.UNIMPLEMENTED);
+    pair = await newCa.issue({ ipAddresses: ['127.0.0.1'] });
+    for (const listener of listeners) listener();
+    expect(await probe(port, newCa.certPem)).toBe(grpc.status.UNIMPLEMENTED);
+    expect(await probe(port, oldCa.certPem)).toBe(grpc.status.UNAVAILABLE);
+    tls.close();
+    expect(listeners.size).toBe(0);
   });
 });
 

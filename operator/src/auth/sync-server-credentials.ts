@@ -5,6 +5,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
+import type { ServingTls } from '../certificates/operator-certificates.ts';
 
 export interface ServingPairSummary {
   readonly subject: string;
@@ -156,4 +157,36 @@ export async function createSyncServerCredentials(
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Sync credentials from a certificate source that announces changes (the self-managed
+ * certificates): each change is checked and installed for new connections; a pair that does not
+ * load is refused and the served one kept.
+ */
+export function syncCredentialsFromServingTls(
+  source: ServingTls,
+  logger: CredentialsLogger,
+  now: () => number = Date.now,
+): Omit<SyncServerCredentials, 'reload'> {
+  const pairOf = (): Pair => {
+    const { cert, key } = source.current();
+    return { cert: Buffer.from(cert), key: Buffer.from(key) };
+  };
+  const first = pairOf();
+  const check = checkServingPair(first.cert, first.key, now());
+  if (!check.ok) throw new Error(`sync TLS certificate: ${check.error}`);
+  logger.info({ ...check.summary }, 'sync TLS certificate loaded');
+  const credentials = new ReloadableServerCredentials(first);
+  const unsubscribe = source.onChange(() => {
+    const next = pairOf();
+    const checked = checkServingPair(next.cert, next.key, now());
+    if (!checked.ok) {
+      logger.warn({ reason: checked.error }, 'new sync TLS certificate refused; keeping the served one');
+      return;
+    }
+    credentials.install(next);
+    logger.info({ ...checked.summary }, 'sync TLS certificate reloaded');
+  });
+  return { credentials, close: unsubscribe };
 }
