@@ -50,4 +50,41 @@ describe('createLogger', () => {
     expect(text).not.toMatch(/secret-/);
     expect(text).toContain('[REDACTED]');
   });
+
+  it('redacts every credential path, however it is nested, and keeps the fields around it', () => {
+    const out = capture();
+    const logger = createLogger('operator', 'debug', out.stream).child({ subsystem: 'auth' });
+    logger.debug(
+      {
+        namespace: 'shop',
+        flag: 'checkout',
+        review: { spec: { token: 'secret-a' } },
+        request: { headers: { Authorization: 'Bearer secret-b', accept: 'json' } },
+        call: { metadata: { authorization: 'Bearer secret-c' } },
+        Authorization: 'Bearer secret-d',
+        req: { headers: { cookie: 'session=secret-e' } },
+        tls: { key: 'secret-f', cert: 'PEM' },
+        ca: { caKey: 'secret-g' },
+        privateKey: 'secret-h',
+      },
+      'reviewing',
+    );
+    const [line] = out.lines();
+    expect(JSON.stringify(line)).not.toMatch(/secret-/);
+    expect(line).toMatchObject({
+      level: 'debug',
+      component: 'operator',
+      subsystem: 'auth',
+      namespace: 'shop',
+      flag: 'checkout',
+      request: { headers: { Authorization: '[REDACTED]', accept: 'json' } },
+      tls: { key: '[REDACTED]', cert: 'PEM' },
+    });
+  });
+
+  it('leaves a flag key alone: only credential fields are censored', () => {
+    const out = capture();
+    createLogger('sidecar', 'info', out.stream).info({ key: 'new-checkout', flagKey: 'x' }, 'evaluated');
+    expect(out.lines()[0]).toMatchObject({ key: 'new-checkout', flagKey: 'x' });
+  });
 });

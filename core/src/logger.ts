@@ -6,15 +6,32 @@ import { activeTraceFields } from './telemetry/trace-fields.ts';
 
 export type { Logger } from 'pino';
 
+// Explicit paths (wildcards cost more per line); never built from input. `*` is one level deep.
 export const REDACTED_PATHS = [
+  // Bearer tokens: ours, service-account tokens, TokenReview bodies (spec.token).
   'token',
   '*.token',
+  '*.spec.token',
+  // HTTP headers (Node lower-cases them; fetch-style objects may not) and gRPC metadata.
   'authorization',
   '*.authorization',
+  'Authorization',
+  '*.Authorization',
   'headers.authorization',
   '*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
   'req.headers.authorization',
+  'req.headers.cookie',
   'metadata.authorization',
+  '*.metadata.authorization',
+  // Private keys of the operator's CA and serving certificates (not a bare `key`: flag keys).
+  'tls.key',
+  '*.tls.key',
+  'caKey',
+  '*.caKey',
+  'privateKey',
+  '*.privateKey',
 ];
 
 export function createLogger(component: string, level: string, destination?: DestinationStream): Logger {
