@@ -4,12 +4,7 @@
 // keeps serving until both files are new.
 import { readFile } from 'node:fs/promises';
 import { checkServingPair } from '../auth/sync-server-credentials.ts';
-
-/** Current key and chain of one TLS server (the contract with operator/src/certificates/). */
-export interface ServingTls {
-  current(): { cert: string; key: string };
-  onChange(listener: () => void): () => void;
-}
+import { Listeners, type ServingTls } from '../certificates/operator-certificates.ts';
 
 export interface FileServingTlsLogger {
   info(obj: object, msg: string): void;
@@ -47,7 +42,7 @@ export async function createFileServingTls(options: FileServingTlsOptions): Prom
   if (!first.ok) throw new Error(`webhook TLS certificate ${options.certFile}: ${first.error}`);
   options.logger.info({ ...files, ...first.summary }, 'webhook TLS certificate loaded');
 
-  const listeners = new Set<() => void>();
+  const listeners = new Listeners();
   let lastRejected = '';
   const reload = async (): Promise<boolean> => {
     const next = await load().catch(() => undefined);
@@ -65,17 +60,14 @@ export async function createFileServingTls(options: FileServingTlsOptions): Prom
     lastRejected = '';
     served = next;
     options.logger.info({ ...files, ...check.summary }, 'webhook TLS certificate reloaded');
-    for (const listener of listeners) listener();
+    listeners.notify();
     return true;
   };
   const timer = setInterval(() => void reload(), options.pollMs ?? 10_000);
   timer.unref();
   return {
     current: () => ({ cert: served.cert.toString('utf8'), key: served.key.toString('utf8') }),
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => listeners.add(listener),
     reload,
     close: () => {
       clearInterval(timer);

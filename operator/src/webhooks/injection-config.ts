@@ -1,14 +1,18 @@
 // The injection config file (--injection-config): what the webhook puts into pods. YAML parsed once
 // at start with zod; every error names the field at fault. The chart renders it from values.sidecar.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDocument } from 'yaml';
 import { splitHostPort } from '@ensign/core/cli-options.ts';
 import { LOG_LEVELS } from '@ensign/core/option-schemas.ts';
 import { quantityValue } from './quantity.ts';
 
-const quantity = z.string().refine((v) => quantityValue(v) !== undefined, {
-  message: 'must be a Kubernetes quantity such as 100m, 0.5, 64Mi or 1G',
-});
+// YAML reads `cpu: 1` or `cpu: 0.5` as numbers; Kubernetes quantities are strings.
+const quantity = z
+  .union([z.string(), z.number().nonnegative().transform(String)])
+  .refine((v) => quantityValue(v) !== undefined, {
+    message: 'must be a Kubernetes quantity such as 100m, 0.5, 64Mi or 1G',
+  });
 
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 
@@ -97,4 +101,19 @@ export function resolveNativeSidecars(mode: NativeMode, server: ServerVersion | 
   if (mode !== 'auto') return mode === 'always';
   if (server === undefined) return false;
   return server.major > 1 || (server.major === 1 && server.minor >= 29);
+}
+
+/**
+ * The name the sidecar checks on the operator's sync certificate: the config's syncServerName;
+ * else, when operatorAddress is an IP address, the operator Service's `<svc>.<ns>.svc` (which the
+ * certificate carries); else none, and the sidecar checks the host of operatorAddress.
+ */
+export function syncServerNameFor(
+  config: Pick<InjectionConfig, 'operatorAddress' | 'syncServerName'>,
+  service: { readonly name: string; readonly namespace: string } | undefined,
+): string | undefined {
+  if (config.syncServerName !== undefined) return config.syncServerName;
+  const host = splitHostPort(config.operatorAddress)?.host.replace(/^\[(.*)\]$/, '$1') ?? '';
+  if (isIP(host) === 0 || service === undefined) return undefined;
+  return `${service.name}.${service.namespace}.svc`;
 }

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReviewOutcome } from './review-pod.ts';
-import type { ServingTls } from './file-serving-tls.ts';
+import type { ServingTls } from '../certificates/operator-certificates.ts';
 import { INJECT_PATH } from './webhook-configuration.ts';
 import type { WebhookMetrics, WebhookResult } from './webhook-metrics.ts';
 
