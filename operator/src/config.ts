@@ -16,6 +16,7 @@ import {
   certificateShape,
   selfManaged,
 } from './certificates/options.ts';
+import { WEBHOOK_OPTIONS, webhookIssues, webhookShape } from './webhooks/options.ts';
 
 export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
   {
@@ -81,6 +82,7 @@ export const OPERATOR_OPTIONS: readonly OptionSpec[] = [
   },
   ...OPERATOR_AUTH_OPTIONS,
   ...CERTIFICATE_OPTIONS,
+  ...WEBHOOK_OPTIONS,
   {
     name: 'ops-addr',
     env: 'ENSIGN_OPS_ADDR',
@@ -150,6 +152,7 @@ const schema = z
     'sync-insecure': bool.default(false),
     ...operatorAuthShape,
     ...certificateShape,
+    ...webhookShape,
     'ops-addr': address.default('0.0.0.0:8080'),
     'debounce-ms': z.coerce.number().int().min(0).max(60_000).default(50),
     kubeconfig: z.string().min(1).optional(),
@@ -174,7 +177,7 @@ const schema = z
       });
     // Self-managed certificates replace the sync TLS files.
     const tlsIssues = selfManaged(c) ? [] : operatorAuthIssues(c);
-    for (const issue of [...tlsIssues, ...certificateIssues(c)])
+    for (const issue of [...tlsIssues, ...certificateIssues(c), ...webhookIssues(c)])
       ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     // Sidecars are authenticated by TokenReview, which needs the API server: a directory source
     // can only serve trusted local sidecars.

@@ -1,3 +1,4 @@
+import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
 import { describe, expect, it } from 'vitest';
 import { parseSidecarConfig } from './config.ts';
 
@@ -45,6 +46,18 @@ describe('parseSidecarConfig', () => {
     expect(config['token-file']).toBe('/var/run/secrets/ensign/token');
     expect(config['sync-ca']).toBe('/etc/ensign/ca.crt');
     expect(config['sync-server-name']).toBeUndefined();
+  });
+
+  it('takes the sync CA bundle as PEM text from ENSIGN_SYNC_CA_PEM, as the injection webhook sets it', async () => {
+    const ca = await createTestCa('Sync CA');
+    const config = parseSidecarConfig([], { ENSIGN_SYNC_CA_PEM: ca.certPem }, 'h');
+    expect(config['sync-ca-pem']).toBe(ca.certPem);
+    expect(() => parseSidecarConfig([], { ENSIGN_SYNC_CA_PEM: 'junk' }, 'h')).toThrow(
+      '--sync-ca-pem (ENSIGN_SYNC_CA_PEM): is not a usable CA bundle: contains no PEM certificate',
+    );
+    expect(() => parseSidecarConfig(['--sync-ca=/ca.crt'], { ENSIGN_SYNC_CA_PEM: ca.certPem }, 'h')).toThrow(
+      '--sync-ca-pem (ENSIGN_SYNC_CA_PEM): and --sync-ca are alternatives; give one',
+    );
   });
 
   it('accepts a JWKS with its issuer and audience, and static tokens', () => {

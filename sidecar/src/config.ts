@@ -11,6 +11,7 @@ import {
   namespaceValue,
 } from '@ensign/core/option-schemas.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
+import { checkCaBundle } from './sync/operator-channel.ts';
 
 export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
   {
@@ -33,6 +34,12 @@ export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
     default: 'the system trust store',
     description:
       'PEM bundle of the CAs trusted for the operator’s sync certificate; re-read on every reconnect.',
+  },
+  {
+    name: 'sync-ca-pem',
+    env: 'ENSIGN_SYNC_CA_PEM',
+    description:
+      'The PEM text of the CA bundle itself, instead of a --sync-ca file (the injection webhook sets it from the operator’s CA).',
   },
   {
     name: 'sync-server-name',
@@ -181,6 +188,14 @@ const schema = z
     'operator-addr': address.default('127.0.0.1:8443'),
     'sync-insecure': bool.default(false),
     'sync-ca': path.optional(),
+    'sync-ca-pem': z
+      .string()
+      .min(1)
+      .refine((pem) => checkCaBundle(Buffer.from(pem)) === undefined, {
+        error: (issue) =>
+          `is not a usable CA bundle: ${checkCaBundle(Buffer.from(String(issue.input))) ?? ''}`,
+      })
+      .optional(),
     'sync-server-name': z.string().min(1).max(253).optional(),
     'token-file': path.default('/var/run/secrets/ensign/token'),
     'default-namespace': namespaceName,
@@ -211,13 +226,19 @@ const schema = z
         message: `an insecure sync connection is allowed only to a loopback operator address, not "${c['operator-addr']}"`,
       });
     if (c['sync-insecure'])
-      for (const key of ['sync-ca', 'sync-server-name'] as const)
+      for (const key of ['sync-ca', 'sync-ca-pem', 'sync-server-name'] as const)
         if (c[key] !== undefined)
           ctx.addIssue({
             code: 'custom',
             path: [key],
             message: 'has no effect with --sync-insecure; choose one',
           });
+    if (c['sync-ca'] !== undefined && c['sync-ca-pem'] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sync-ca-pem'],
+        message: 'and --sync-ca are alternatives; give one',
+      });
     if (c.auth === 'none') {
       for (const key of ['grpc-addr', 'http-addr'] as const) {
         if (!isLoopbackAddress(c[key]))

@@ -56,6 +56,7 @@ for (const namespace of store.namespaces) {
 const operatorSecurity = createOperatorChannelSecurity({
   insecure: config['sync-insecure'],
   caFile: config['sync-ca'],
+  caPem: config['sync-ca-pem'],
   serverName: config['sync-server-name'],
 });
 const operatorMetadata = config['sync-insecure'] ? noMetadata : tokenMetadata(config['token-file']);

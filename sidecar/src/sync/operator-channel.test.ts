@@ -45,6 +45,22 @@ describe('createOperatorChannelSecurity', () => {
     await expect(broken()).rejects.toThrow('sync CA bundle /ca.crt contains no PEM certificate');
   });
 
+  it('trusts a PEM bundle given as text, and refuses a broken one at once', async () => {
+    const ca = await createTestCa('A');
+    const security = createOperatorChannelSecurity({
+      insecure: false,
+      caPem: ca.certPem,
+      serverName: 'op.example',
+    });
+    const first = await security();
+    expect(first.credentials._isSecure()).toBe(true);
+    expect(first.options).toEqual({ 'grpc.ssl_target_name_override': 'op.example' });
+    expect(await security()).toBe(first);
+    expect(() => createOperatorChannelSecurity({ insecure: false, caPem: 'junk' })).toThrow(
+      'sync CA bundle (--sync-ca-pem) contains no PEM certificate',
+    );
+  });
+
   it('is plaintext only when asked for, and uses the system roots without a bundle', async () => {
     expect((await createOperatorChannelSecurity({ insecure: true })()).credentials._isSecure()).toBe(false);
     const system = await createOperatorChannelSecurity({ insecure: false })();

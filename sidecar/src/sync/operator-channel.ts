@@ -1,7 +1,9 @@
 // How the sidecar reaches the operator: TLS trusting the --sync-ca bundle (or the system roots)
 // with the server name checked (--sync-server-name, default the host of --operator-addr), or —
-// only when explicitly asked for and only on loopback — plaintext. The CA bundle is re-read each
-// time a connection is (re)made, so a rotated CA is picked up without a restart.
+// only when explicitly asked for and only on loopback — plaintext. The CA bundle file is re-read
+// each time a connection is (re)made, so a rotated CA is picked up without a restart. The
+// --sync-ca-pem text (set by the injection webhook from the operator's CA bundle) is fixed for the
+// pod's life: the operator keeps old CAs in its bundle and chains across a CA rotation.
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -15,6 +17,8 @@ export interface OperatorChannelOptions {
   readonly insecure: boolean;
   /** PEM bundle of CAs to trust; the system roots when absent. */
   readonly caFile?: string | undefined;
+  /** The bundle's PEM text itself (--sync-ca-pem), instead of caFile; fixed for the process. */
+  readonly caPem?: string | undefined;
   /** Name the operator's certificate must carry, when not the host of the operator address. */
   readonly serverName?: string | undefined;
   readonly readFile?: (path: string) => Promise<Buffer>;
@@ -47,6 +51,13 @@ export function createOperatorChannelSecurity(
   if (options.insecure) {
     const insecure: ChannelSecurity = { credentials: grpc.credentials.createInsecure(), options: {} };
     return () => Promise.resolve(insecure);
+  }
+  if (options.caPem !== undefined) {
+    const ca = Buffer.from(options.caPem);
+    const problem = checkCaBundle(ca);
+    if (problem !== undefined) throw new Error(`sync CA bundle (--sync-ca-pem) ${problem}`);
+    const fixed: ChannelSecurity = { credentials: grpc.credentials.createSsl(ca), options: channelOptions };
+    return () => Promise.resolve(fixed);
   }
   const caFile = options.caFile;
   if (caFile === undefined) {
