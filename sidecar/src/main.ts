@@ -2,7 +2,7 @@
 // from rule sets streamed by the operator. This file only wires parts together.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { createLogger } from '@ensign/core/logger.ts';
 import { closeHttp, listenGrpc, listenHttp, shutdownGrpc } from '@ensign/core/listen.ts';
 import { onShutdownSignal, parseOrExit } from '@ensign/core/process.ts';
@@ -17,6 +17,7 @@ import { parseSidecarConfig, SIDECAR_OPTIONS } from './config.ts';
 import { buildIndex } from './engine/build-index.ts';
 import { createOpsHttpServer } from './observability/create-ops-http-server.ts';
 import { createSidecarMetrics } from './observability/metrics.ts';
+import { collectProcessMetrics } from './observability/process-metrics.ts';
 import { createSyncMetrics } from './observability/sync-metrics.ts';
 import { DiskCache } from './store/disk-cache.ts';
 import { RuleSetStore } from './store/rule-set-store.ts';
@@ -34,7 +35,7 @@ const config = parseOrExit(
 );
 const logger = createLogger('sidecar', config['log-level']);
 const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'ensign_sidecar_' });
+collectProcessMetrics(registry, 'ensign_sidecar_');
 
 const store = new RuleSetStore({
   defaultNamespace: config['default-namespace'],

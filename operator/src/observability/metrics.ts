@@ -1,6 +1,7 @@
 // The operator's Prometheus metrics. Labels are namespaces at most: never flags (that multiplies
 // series by every flag in the cluster).
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from './process-metrics.ts';
 
 export interface OperatorMetrics {
   readonly registry: Registry;
@@ -15,7 +16,7 @@ export interface OperatorMetrics {
 
 export function createOperatorMetrics(): OperatorMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ensign_operator_' });
+  collectProcessMetrics(registry, 'ensign_operator_');
   return {
     registry,
     compiles: new Counter({
