@@ -5,6 +5,7 @@ import type { RuleSetLookup } from '../store/lookup.ts';
 import type { Authenticate, Authorize } from './auth-hooks.ts';
 import type { Clock } from './clock.ts';
 import type { Readiness } from './readiness.ts';
+import type { EvaluationTracing } from './tracing/evaluation-tracing.ts';
 
 /** The two log calls the APIs make (pino's Logger fits). */
 export interface ApiLogger {
@@ -22,4 +23,6 @@ export interface EvaluationApiDeps {
   readonly authorize: Authorize;
   readonly metrics: EvaluationMetrics;
   readonly logger: ApiLogger;
+  /** Request spans and feature_flag.* records; undefined when tracing is off (nothing is recorded). */
+  readonly tracing?: EvaluationTracing | undefined;
 }

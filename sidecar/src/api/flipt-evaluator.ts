@@ -36,6 +36,8 @@ import { elapsedMillis } from './clock.ts';
 import { evaluateSafely } from './evaluate-safely.ts';
 import type { EvaluationApiDeps } from './evaluation-api-deps.ts';
 import { namespaceName, resolveNamespace } from './resolve-namespace.ts';
+import { flagFailure } from './tracing/feature-flag-attributes.ts';
+import type { FlagEvaluationRecord, FlagOutcome } from './tracing/feature-flag-attributes.ts';
 
 export interface FliptEvaluator {
   boolean(request: EvaluationRequest, principal: Principal): ApiResult<BooleanEvaluationResponse>;
@@ -109,6 +111,13 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     return evaluateSafely(evaluate, served.value.index, request, deps.logger);
   }
 
+  /** One flag for the trace; only built when tracing is on (the `tracing?.` calls skip it otherwise). */
+  function flagRecord(request: EvaluationRequest, outcome: FlagOutcome): FlagEvaluationRecord {
+    const namespace = namespaceName(deps, request.namespaceKey);
+    const revision = outcome.ok ? deps.lookup.get(namespace)?.revision : undefined;
+    return { flagKey: request.flagKey, namespace, contextId: request.entityId, revision, outcome };
+  }
+
   /** Runs `body` and measures it the way Flipt does: elapsed ms around it, timestamp at its end. */
   function measure<T>(body: () => T): { readonly value: T; readonly ms: number; readonly timestamp: Date } {
     const start = clock.hrtime();
@@ -128,9 +137,11 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     const { value: outcome, ms, timestamp } = measure(() => evaluateOne(evaluate, request, principal));
     if (!outcome.ok) {
       metrics.failed(api, outcome.error.kind);
+      deps.tracing?.evaluated(flagRecord(request, flagFailure(outcome.error)));
       return outcome;
     }
     metrics.evaluated(api, outcome.value.kind, outcome.value.reason);
+    deps.tracing?.evaluated(flagRecord(request, { ok: true, result: outcome.value }));
     return { ok: true, value: respond(outcome.value, requestId, ms, timestamp) };
   }
 
@@ -138,6 +149,7 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     const outcome = evaluateOne(evaluateFlag, request, principal);
     if (!outcome.ok) {
       metrics.failed(api, outcome.error.kind);
+      deps.tracing?.evaluatedItem(flagRecord(request, flagFailure(outcome.error)));
       const reason =
         outcome.error.kind === 'NOT_FOUND'
           ? ErrorEvaluationReason.NOT_FOUND_ERROR_EVALUATION_REASON
@@ -153,6 +165,7 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
     }
     const result = outcome.value;
     metrics.evaluated(api, result.kind, result.reason);
+    deps.tracing?.evaluatedItem(flagRecord(request, { ok: true, result }));
     // Duration and timestamp are the batch's, filled in once the whole batch has run.
     return result.kind === 'boolean'
       ? {

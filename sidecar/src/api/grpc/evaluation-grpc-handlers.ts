@@ -7,6 +7,7 @@ import type { AuthRequest, AuthResult, Principal } from '../auth-hooks.ts';
 import type { EvaluationApiDeps } from '../evaluation-api-deps.ts';
 import { createFliptEvaluator } from '../flipt-evaluator.ts';
 import { STATUS_TABLE } from '../status-table.ts';
+import { tracedUnaryCall } from './traced-unary-call.ts';
 
 export function grpcStatus(error: ApiError): Pick<StatusObject, 'code' | 'details'> {
   return { code: STATUS_TABLE[error.kind].grpc, details: error.message };
@@ -26,9 +27,10 @@ export function createEvaluationGrpcHandlers(deps: EvaluationApiDeps): Evaluatio
   const evaluator = createFliptEvaluator(deps, 'grpc');
 
   function unary<Req, Res>(
+    method: string,
     run: (request: Req, principal: Principal) => ApiResult<Res>,
   ): handleUnaryCall<Req, Res> {
-    return (call, callback) => {
+    const handler: handleUnaryCall<Req, Res> = (call, callback) => {
       const answer = (auth: AuthResult) => {
         if (!auth.ok) {
           deps.metrics.failed('grpc', auth.error.kind);
@@ -50,11 +52,14 @@ export function createEvaluationGrpcHandlers(deps: EvaluationApiDeps): Evaluatio
         callback(grpcStatus({ kind: 'INTERNAL', message: 'authentication failed' }));
       });
     };
+    return deps.tracing === undefined
+      ? handler
+      : tracedUnaryCall(deps.tracing, `flipt.evaluation.EvaluationService/${method}`, handler);
   }
 
   return {
-    boolean: unary((request, principal) => evaluator.boolean(request, principal)),
-    variant: unary((request, principal) => evaluator.variant(request, principal)),
-    batch: unary((request, principal) => ({ ok: true, value: evaluator.batch(request, principal) })),
+    boolean: unary('Boolean', (request, principal) => evaluator.boolean(request, principal)),
+    variant: unary('Variant', (request, principal) => evaluator.variant(request, principal)),
+    batch: unary('Batch', (request, principal) => ({ ok: true, value: evaluator.batch(request, principal) })),
   };
 }

@@ -13,6 +13,7 @@ import { DEFAULT_MAX_BODY_BYTES } from './read-body.ts';
 import { headerValue } from './responses.ts';
 import { createSnapshotCache } from './snapshot-cache.ts';
 import { snapshotEndpoint } from './snapshot-endpoint.ts';
+import { tracedRequestListener } from './traced-request-listener.ts';
 
 export interface EvaluationHttpDeps extends EvaluationApiDeps {
   /** Largest accepted request body; larger ones get 413. Default 1 MiB. */
@@ -75,7 +76,15 @@ export function createEvaluationHttpHandler(deps: EvaluationHttpDeps): RequestLi
     await endpoint.handle(req, res, auth.principal, param);
   }
 
-  return (req, res) => {
+  /** The route template a path matched, for span names (`POST /ofrep/v1/evaluate/flags/{key}`). */
+  function routeTemplate(path: string): string | undefined {
+    if (fixed.has(path)) return path;
+    if (path.startsWith(OFREP_FLAG_PREFIX)) return `${OFREP_FLAG_PREFIX}{key}`;
+    if (path.startsWith(SNAPSHOT_PREFIX)) return `${SNAPSHOT_PREFIX}{namespace}`;
+    return undefined;
+  }
+
+  const listener: RequestListener = (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const found = route(path);
     if (found === undefined) {
@@ -93,6 +102,7 @@ export function createEvaluationHttpHandler(deps: EvaluationHttpDeps): RequestLi
       else res.destroy();
     });
   };
+  return deps.tracing === undefined ? listener : tracedRequestListener(deps.tracing, routeTemplate, listener);
 }
 
 export function createEvaluationHttpServer(deps: EvaluationHttpDeps): Server {

@@ -13,6 +13,9 @@ import type { EvaluationApiDeps } from '../evaluation-api-deps.ts';
 import { namespaceName, resolveNamespace } from '../resolve-namespace.ts';
 import { STATUS_TABLE } from '../status-table.ts';
 import type { ServedNamespace } from '../../store/lookup.ts';
+import { flagFailure, ofrepErrorType } from '../tracing/feature-flag-attributes.ts';
+import type { FlagOutcome } from '../tracing/feature-flag-attributes.ts';
+import type { EvaluationTracing } from '../tracing/evaluation-tracing.ts';
 import type { Endpoint } from './endpoint.ts';
 import {
   bulkEtag,
@@ -69,14 +72,58 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
     return { ok: true, request: parsed.value, served: served.value };
   }
 
-  /** One flag's answer, success or failure, counted in the metrics. */
-  function evaluateOne(served: ServedNamespace, request: OfrepRequest, key: string) {
+  /** Tells the trace about one flag: the request's result (`item` false) or one flag of a bulk answer. */
+  function traceFlag(
+    tracing: EvaluationTracing,
+    item: boolean,
+    served: ServedNamespace,
+    request: OfrepRequest,
+    key: string,
+    outcome: FlagOutcome,
+  ): void {
+    const record = {
+      flagKey: key,
+      namespace: served.namespace,
+      contextId: request.targetingKey ?? '',
+      revision: served.revision,
+      outcome,
+    };
+    if (item) tracing.evaluatedItem(record);
+    else tracing.evaluated(record);
+  }
+
+  /** A single-flag request that failed before its flag was evaluated, for the trace. */
+  function traceRefusal(
+    tracing: EvaluationTracing,
+    req: IncomingMessage,
+    key: string,
+    error: OfrepError,
+  ): void {
+    tracing.evaluated({
+      flagKey: key,
+      namespace: namespaceName(deps, headerValue(req, OFREP_NAMESPACE_HEADER) ?? ''),
+      contextId: '',
+      outcome: { ok: false, errorType: ofrepErrorType(error), message: error.details },
+    });
+  }
+
+  /** One flag's answer, success or failure, counted in the metrics (and traced when tracing is on). */
+  function evaluateOne(served: ServedNamespace, request: OfrepRequest, key: string, item: boolean) {
     const outcome = evaluateSafely(
       evaluateFlag,
       served.index,
       { flagKey: key, entityId: request.targetingKey ?? '', context: request.context },
       deps.logger,
     );
+    if (deps.tracing !== undefined)
+      traceFlag(
+        deps.tracing,
+        item,
+        served,
+        request,
+        key,
+        outcome.ok ? { ok: true, result: outcome.value } : flagFailure(outcome.error),
+      );
     if (!outcome.ok) {
       metrics.failed('ofrep', outcome.error.kind);
       return { ok: false as const, error: ofrepErrorOf(outcome.error) };
@@ -103,10 +150,11 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
       timed(async () => {
         const ready = await prepare(req, principal, (ns) => flagNotFound(ns, key));
         if (!ready.ok) {
+          if (deps.tracing !== undefined) traceRefusal(deps.tracing, req, key, ready.error);
           fail(res, ready.error, key);
           return;
         }
-        const answer = evaluateOne(ready.served, ready.request, key);
+        const answer = evaluateOne(ready.served, ready.request, key, false);
         if (answer.ok) sendJson(res, 200, answer.body);
         else sendOfrepError(res, answer.error, key);
       }),
@@ -135,7 +183,7 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
           return;
         }
         const flags = bulkFlags(served, request.flagKeys).map((key) => {
-          const answer = evaluateOne(served, request, key);
+          const answer = evaluateOne(served, request, key, true);
           return answer.ok ? answer.body : ofrepFailure(key, answer.error);
         });
         sendJson(res, 200, { flags }, { headers: { etag } });
