@@ -1,5 +1,7 @@
 // ensign-sidecar: answers flag evaluations on localhost (Flipt gRPC + REST, OFREP, client snapshot)
 // from rule sets streamed by the operator. This file only wires parts together.
+// Tracing first: start-telemetry must run before any other module body (docs/tracing.md).
+import { telemetry } from '@ensign/core/telemetry/start-telemetry.ts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
@@ -10,6 +12,7 @@ import { systemClock } from './api/clock.ts';
 import type { EvaluationApiDeps } from './api/evaluation-api-deps.ts';
 import { createEvaluationGrpcServer } from './api/grpc/create-evaluation-grpc-server.ts';
 import { createEvaluationHttpServer } from './api/http/create-evaluation-http-server.ts';
+import { createEvaluationTracing } from './api/tracing/evaluation-tracing.ts';
 import { readinessFromStore } from './api/readiness.ts';
 import { createSidecarAuth } from './auth/create-sidecar-auth.ts';
 import { createOperatorReviewClient } from './auth/operator-review-client.ts';
@@ -93,6 +96,9 @@ const deps: EvaluationApiDeps = {
   authorize: auth.authorize,
   metrics: createSidecarMetrics({ registry, now: Date.now, ruleSets: () => store.all() }),
   logger,
+  tracing: telemetry.tracing
+    ? createEvaluationTracing({ recordContextId: telemetry.recordContextId })
+    : undefined,
 };
 const syncMetrics = createSyncMetrics(registry, Date.now);
 
@@ -155,6 +161,8 @@ onShutdownSignal(async (signal) => {
     closeHttp(httpServer, 2_000),
     closeHttp(opsServer, 500),
   ]);
+  // After the listeners: the last requests' spans are ended and go out with this flush.
+  await telemetry.shutdown();
   logger.info({}, 'stopped');
   logger.flush();
 });
