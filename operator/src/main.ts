@@ -9,16 +9,23 @@ import { createOpsServer } from '@ensign/core/ops-server.ts';
 import { onShutdownSignal, parseOrExit } from '@ensign/core/process.ts';
 import { createOperatorAuth } from './auth/create-operator-auth.ts';
 import { createTokenReviewer } from './auth/create-token-reviewer.ts';
-import { createSyncServerCredentials } from './auth/sync-server-credentials.ts';
+import {
+  createSyncServerCredentials,
+  syncCredentialsFromServingTls,
+} from './auth/sync-server-credentials.ts';
+import { selfManaged } from './certificates/options.ts';
+import { startCertificates } from './certificates/start-certificates.ts';
 import { compile } from './compiler/compile.ts';
 import { OPERATOR_OPTIONS, parseOperatorConfig } from './config.ts';
 import { startLocalController } from './local/local-controller.ts';
 import { createOperatorMetrics } from './observability/metrics.ts';
 import { registerServingMetrics } from './observability/serving-metrics.ts';
+import { KubeClient } from './kube/kube-client.ts';
 import { loadKubeConfig } from './kube/load-kube-config.ts';
 import { startKubernetesSource, type KubernetesSource } from './runtime/start-kubernetes-source.ts';
 import { RuleSetHub } from './sync/rule-set-hub.ts';
 import { addSyncService } from './sync/sync-server.ts';
+import { startInjectionWebhook } from './webhooks/start-injection-webhook.ts';
 
 const argv = process.argv.slice(2);
 const config = parseOrExit(
@@ -48,13 +55,32 @@ const grpcServer = new grpc.Server({
   'grpc.max_connection_age_ms': 5 * 60_000,
   'grpc.max_connection_age_grace_ms': 30_000,
 });
+let kubernetes: KubernetesSource | undefined;
+// Self-managed certificates come before any server: the sync and webhook servers present them and
+// injected sidecars trust their CA. Renewals and the webhook's caBundle are the leader's.
+const selfManagedCertificates = selfManaged(config)
+  ? await startCertificates({
+      client: new KubeClient(kubeConfigOrExit()),
+      operatorNamespace: config['operator-namespace'] ?? '',
+      secretName: config['certificate-secret'],
+      serviceName: config['service-name'],
+      webhookConfiguration: config['webhook-configuration'],
+      isLeader: () => kubernetes?.isLeader() ?? false,
+      registry: metrics.registry,
+      logger: logger.child({ subsystem: 'certificates' }),
+    })
+  : undefined;
+/** The operator's certificates in self-managed mode (undefined with --cert-mode=files). */
+const certificates = selfManagedCertificates?.certificates;
 const tls = config['sync-insecure']
   ? undefined
-  : await createSyncServerCredentials({
-      certFile: config['sync-tls-cert'] ?? '',
-      keyFile: config['sync-tls-key'] ?? '',
-      logger: logger.child({ subsystem: 'tls' }),
-    });
+  : certificates !== undefined
+    ? syncCredentialsFromServingTls(certificates.sync, logger.child({ subsystem: 'tls' }))
+    : await createSyncServerCredentials({
+        certFile: config['sync-tls-cert'] ?? '',
+        keyFile: config['sync-tls-key'] ?? '',
+        logger: logger.child({ subsystem: 'tls' }),
+      });
 function kubeConfigOrExit(): ReturnType<typeof loadKubeConfig> {
   try {
     return loadKubeConfig(config.kubeconfig, process.env);
@@ -73,7 +99,6 @@ const auth =
         now: Date.now,
       })
     : undefined;
-let kubernetes: KubernetesSource | undefined;
 const sync = addSyncService(grpcServer, {
   hub,
   logger: logger.child({ subsystem: 'sync' }),
@@ -124,6 +149,30 @@ function recordCompile(namespace: string, ms: number, failing: number): void {
   metrics.diagnostics.set({ namespace }, failing);
 }
 
+// The injection webhook serves from the start: pods are created whether or not flags are read yet.
+const webhookAddr = config['webhook-addr'];
+const injection =
+  config.source.kind === 'kubernetes' && webhookAddr.enabled
+    ? await startInjectionWebhook({
+        address: webhookAddr.address,
+        configFile: config['injection-config'],
+        client: new KubeClient(kubeConfigOrExit()),
+        certificates: selfManagedCertificates?.certificates,
+        files: {
+          certFile: config['webhook-tls-cert'],
+          keyFile: config['webhook-tls-key'],
+          caFile: config['ca-file'],
+        },
+        serviceName: config['service-name'],
+        operatorNamespace: config['operator-namespace'] ?? '',
+        registry: metrics.registry,
+        logger: logger.child({ subsystem: 'webhook' }),
+      }).catch((error: unknown) => {
+        process.stderr.write(`ensign-operator: cannot start the injection webhook: ${String(error)}\n`);
+        process.exit(1);
+      })
+    : undefined;
+
 const source = config.source;
 const local =
   source.kind === 'dir'
@@ -154,10 +203,21 @@ if (source.kind === 'kubernetes') {
     },
     registry: metrics.registry,
     logger: logger.child({ subsystem: 'kubernetes' }),
+    onLeadershipChange: () => {
+      selfManagedCertificates?.leadershipChanged();
+    },
+    uninjectedPods: {
+      excludedNamespaces: [
+        'kube-system',
+        ...(config['operator-namespace'] === undefined ? [] : [config['operator-namespace']]),
+      ],
+    },
   }).catch((error: unknown) => {
     process.stderr.write(`ensign-operator: cannot start the kubernetes source: ${String(error)}\n`);
     process.exit(1);
   });
+  // Without an election this replica leads from here on.
+  selfManagedCertificates?.leadershipChanged();
 }
 logger.info(
   { source: source.kind === 'dir' ? `dir:${source.path}` : 'kubernetes', namespaces: hub.namespaces() },
@@ -171,7 +231,9 @@ onShutdownSignal(async (signal) => {
   sync.endAll();
   await kubernetes?.releaseLeadership();
   await Promise.all([shutdownGrpc(grpcServer, 5_000), closeHttp(opsServer, 1_000)]);
+  await injection?.close();
   tls?.close();
+  selfManagedCertificates?.close();
   logger.info({}, 'stopped');
   logger.flush();
 });

@@ -72,6 +72,11 @@ export const flagNamespaceStatus = z
       })
       .optional()
       .describe("Sidecars streaming this namespace's rule set."),
+    uninjectedPods: count
+      .optional()
+      .describe(
+        'Pods of the namespace that opted in to the Ensign sidecar but were created without it (condition SidecarsInjected names them).',
+      ),
   })
   .describe('Aggregate state of the namespace, written by the operator.');
 

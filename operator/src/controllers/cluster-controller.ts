@@ -17,6 +17,7 @@ import type { ControllerMetrics } from './controller-metrics.ts';
 import { NamespaceReconciler, type ReconcilerLogger, type StatusSink } from './namespace-reconciler.ts';
 import { defaultControllerRateLimiter } from './rate-limiter.ts';
 import type { SidecarCounts } from './status.ts';
+import type { UninjectedSummary } from './uninjected-pods.ts';
 import {
   DEFAULT_INFORMER_TIMING,
   SupervisedInformer,
@@ -46,6 +47,8 @@ export interface ClusterControllerOptions {
   readonly publisher: RuleSetPublisher & { markSynced(): void };
   readonly isLeader: () => boolean;
   readonly sidecars: (namespace: string) => SidecarCounts;
+  /** Un-injected pods per namespace, for the FlagNamespace status (undefined while unknown). */
+  readonly uninjected?: ((namespace: string) => UninjectedSummary | undefined) | undefined;
   /** Called after every compile with the time it took (ms) and the number of objects not compiled fresh. */
   readonly onCompiled?: (namespace: string, ruleSet: RuleSet, ms: number, failing: number) => void;
   readonly clock: Clock;
@@ -103,6 +106,7 @@ export class ClusterController {
       sink: options.sink,
       isLeader: options.isLeader,
       sidecars: options.sidecars,
+      uninjected: options.uninjected,
       ...(options.onCompiled === undefined ? {} : { onCompiled: options.onCompiled }),
       clock: options.clock,
       logger: options.logger.child({ part: 'reconciler' }),
@@ -165,6 +169,12 @@ export class ClusterController {
   sidecarsChanged(namespace: string): void {
     if (this.#flagNamespaces.get(undefined, namespace) !== undefined && this.#o.isLeader())
       this.#queue.addAfter(namespace, SIDECAR_STATUS_DELAY_MS);
+  }
+
+  /** A namespace's un-injected pods changed: refresh its FlagNamespace status. */
+  uninjectedChanged(namespace: string): void {
+    if (this.#flagNamespaces.get(undefined, namespace) !== undefined && this.#o.isLeader())
+      this.enqueue(namespace);
   }
 
   #informer<T extends InformerObject>(

@@ -32,6 +32,7 @@ import {
   type FlagNamespaceStatus,
   type SidecarCounts,
 } from './status.ts';
+import type { UninjectedSummary } from './uninjected-pods.ts';
 
 /** What the reconciler reads: the informer caches. */
 export interface NamespaceCaches {
@@ -67,6 +68,8 @@ export interface NamespaceReconcilerOptions {
   readonly isLeader: () => boolean;
   /** Sidecars streaming the namespace from this replica (the sync server knows). */
   readonly sidecars: (namespace: string) => SidecarCounts;
+  /** Pods that opted in but lack the sidecar; undefined while unknown (detection not synced). */
+  readonly uninjected?: ((namespace: string) => UninjectedSummary | undefined) | undefined;
   readonly clock: Clock;
   readonly logger: ReconcilerLogger;
   /** Status patches in flight at once for one namespace. */
@@ -253,6 +256,7 @@ export class NamespaceReconciler {
       segments: ruleSet.segments.length,
       sidecars: this.#o.sidecars(namespace),
       objects,
+      uninjected: this.#o.uninjected?.(namespace),
       observed,
       now: conditionTime(this.#o.clock.now()),
     });

@@ -178,6 +178,47 @@ describe('desiredFlagNamespaceStatus', () => {
     expect(statusEquals(same, first)).toBe(true);
     expect(statusEquals(moved, first)).toBe(false);
   });
+
+  it('reports un-injected pods in SidecarsInjected without touching Ready', () => {
+    const uninjected = { count: 7, names: ['a', 'b', 'c', 'd', 'e'] };
+    const status = desiredFlagNamespaceStatus({ ...base, objects: [outcome('ok', true)], uninjected });
+    expect(status.uninjectedPods).toBe(7);
+    expect(status.conditions?.map((c) => [c.type, c.status])).toEqual([
+      ['Ready', 'True'],
+      ['SidecarsInjected', 'False'],
+    ]);
+    expect(status.conditions?.[1]).toMatchObject({
+      reason: 'UninjectedPods',
+      observedGeneration: 2,
+      message:
+        '7 pods opted in to the Ensign sidecar but run without it: a, b, c, d, e and 2 more; recreate them once the injection webhook is up',
+    });
+    const fixed = desiredFlagNamespaceStatus({
+      ...base,
+      objects: [outcome('ok', true)],
+      uninjected: { count: 0, names: [] },
+      observed: status,
+      now: T1,
+    });
+    expect(fixed.uninjectedPods).toBe(0);
+    expect(fixed.conditions?.[1]).toMatchObject({
+      type: 'SidecarsInjected',
+      status: 'True',
+      reason: 'AllPodsInjected',
+      lastTransitionTime: T1,
+    });
+  });
+
+  it('keeps the observed SidecarsInjected while the pods are not known (a new leader still listing)', () => {
+    const known = desiredFlagNamespaceStatus({
+      ...base,
+      objects: [],
+      uninjected: { count: 1, names: ['a'] },
+    });
+    const unknown = desiredFlagNamespaceStatus({ ...base, objects: [], observed: known, now: T1 });
+    expect(statusEquals(unknown, known)).toBe(true);
+    expect(desiredFlagNamespaceStatus({ ...base, objects: [] }).uninjectedPods).toBeUndefined();
+  });
 });
 
 describe('statusMergePatch', () => {

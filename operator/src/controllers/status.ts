@@ -9,13 +9,22 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, ObjectStatus } from '../api/common.ts';
 import type { ObjectOutcome } from '../compiler/diagnostic.ts';
+import type { UninjectedSummary } from './uninjected-pods.ts';
 
-export const ConditionType = { Ready: 'Ready', Stalled: 'Stalled', Reconciling: 'Reconciling' } as const;
+export const ConditionType = {
+  Ready: 'Ready',
+  Stalled: 'Stalled',
+  Reconciling: 'Reconciling',
+  /** FlagNamespace only, informational: never part of Ready (kstatus reads Ready/Stalled/Reconciling). */
+  SidecarsInjected: 'SidecarsInjected',
+} as const;
 
 /** Reasons the operator itself sets (compiler reasons are used as they are). */
 export const StatusReason = {
   Published: 'Published',
   ObjectsNotReady: 'ObjectsNotReady',
+  AllPodsInjected: 'AllPodsInjected',
+  UninjectedPods: 'UninjectedPods',
 } as const;
 
 /** Condition messages are capped well under the CRD's 32768 so a status stays small. */
@@ -69,6 +78,7 @@ export interface FlagNamespaceStatus extends ObjectStatus {
   flags?: number;
   segments?: number;
   sidecars?: SidecarCounts;
+  uninjectedPods?: number;
 }
 
 export interface FlagNamespaceStatusInput {
@@ -80,6 +90,8 @@ export interface FlagNamespaceStatusInput {
   readonly sidecars: SidecarCounts;
   /** The compiler's verdicts on the namespace's Flags and Segments. */
   readonly objects: readonly ObjectOutcome[];
+  /** Pods of the namespace that opted in but lack the sidecar; undefined while not known (then the observed value stays). */
+  readonly uninjected?: UninjectedSummary | undefined;
   readonly observed: FlagNamespaceStatus | undefined;
   readonly now: string;
 }
@@ -89,13 +101,60 @@ export const MAX_NAMED_OBJECTS = 5;
 
 export function desiredFlagNamespaceStatus(input: FlagNamespaceStatusInput): FlagNamespaceStatus {
   const verdict = namespaceVerdict(input);
-  return {
+  const conditions = verdictConditions(verdict, input.generation, input.observed?.conditions, input.now);
+  const status: FlagNamespaceStatus = {
     observedGeneration: input.generation,
-    conditions: verdictConditions(verdict, input.generation, input.observed?.conditions, input.now),
+    conditions,
     revision: input.revision,
     flags: input.flags,
     segments: input.segments,
     sidecars: { connected: input.sidecars.connected, inSync: input.sidecars.inSync },
+  };
+  const injected = sidecarsInjected(input);
+  if (injected !== undefined) {
+    conditions.push(injected.condition);
+    status.uninjectedPods = injected.count;
+  }
+  return status;
+}
+
+/** The SidecarsInjected condition and count; what is observed when the pods are not known now. */
+function sidecarsInjected(
+  input: FlagNamespaceStatusInput,
+): { readonly condition: Condition; readonly count: number } | undefined {
+  const { uninjected, observed } = input;
+  if (uninjected === undefined) {
+    const kept = findCondition(observed?.conditions, ConditionType.SidecarsInjected);
+    return kept === undefined ? undefined : { condition: kept, count: observed?.uninjectedPods ?? 0 };
+  }
+  const named = uninjected.names.join(', ');
+  const more =
+    uninjected.count > uninjected.names.length
+      ? ` and ${uninjected.count - uninjected.names.length} more`
+      : '';
+  const condition =
+    uninjected.count === 0
+      ? {
+          status: 'True' as const,
+          reason: StatusReason.AllPodsInjected,
+          message: 'every pod that opted in has the Ensign sidecar',
+        }
+      : {
+          status: 'False' as const,
+          reason: StatusReason.UninjectedPods,
+          message: `${plural(uninjected.count, 'pod')} opted in to the Ensign sidecar but run without it: ${named}${more}; recreate them once the injection webhook is up`,
+        };
+  return {
+    condition: buildCondition(
+      ConditionType.SidecarsInjected,
+      condition.status,
+      condition.reason,
+      truncate(condition.message),
+      input.generation,
+      observed?.conditions,
+      input.now,
+    ),
+    count: uninjected.count,
   };
 }
 
@@ -127,7 +186,7 @@ function verdictConditions(
   now: string,
 ): Condition[] {
   const message = truncate(verdict.message);
-  const ready = condition(
+  const ready = buildCondition(
     ConditionType.Ready,
     verdict.ready ? 'True' : 'False',
     verdict.reason,
@@ -139,11 +198,11 @@ function verdictConditions(
   if (verdict.ready) return [ready];
   return [
     ready,
-    condition(ConditionType.Stalled, 'True', verdict.reason, message, generation, observed, now),
+    buildCondition(ConditionType.Stalled, 'True', verdict.reason, message, generation, observed, now),
   ];
 }
 
-function condition(
+function buildCondition(
   type: string,
   status: Condition['status'],
   reason: string,

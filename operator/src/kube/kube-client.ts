@@ -17,6 +17,8 @@ export interface RequestOptions {
   readonly contentType?: string | undefined;
   /** Abort when no complete response arrived in time (default 30 s). */
   readonly timeoutMs?: number | undefined;
+  /** Accept header (default application/json), e.g. to receive metadata only. */
+  readonly accept?: string | undefined;
 }
 
 export const PATCH_CONTENT_TYPE = {
@@ -41,6 +43,7 @@ export interface ListOptions {
   readonly limit?: number | undefined;
   readonly continue?: string | undefined;
   readonly timeoutMs?: number | undefined;
+  readonly accept?: string | undefined;
 }
 
 export interface ListPage {
@@ -57,6 +60,7 @@ export interface WatchOptions {
   /** The API server ends the watch cleanly after this long. */
   readonly timeoutSeconds: number;
   readonly allowWatchBookmarks: boolean;
+  readonly accept?: string | undefined;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -126,7 +130,7 @@ export class KubeClient implements ListWatchApi {
     return this.request<{ items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } }>(
       HttpMethod.GET,
       resourcePath(type, { namespace: options.namespace }),
-      { query, timeoutMs: options.timeoutMs ?? 60_000 },
+      { query, timeoutMs: options.timeoutMs ?? 60_000, accept: options.accept },
     ).then((result) => {
       if (!result.ok) return result;
       const { items, metadata } = result.value;
@@ -149,7 +153,7 @@ export class KubeClient implements ListWatchApi {
       fieldSelector: options.fieldSelector,
     };
     const path = resourcePath(type, { namespace: options.namespace });
-    const done = this.#runWatch(path, query, controller.signal, onEvent);
+    const done = this.#runWatch(path, { query, accept: options.accept }, controller.signal, onEvent);
     return {
       done,
       abort: () => {
@@ -234,7 +238,7 @@ export class KubeClient implements ListWatchApi {
     this.#dispatcher ??= context.getDispatcher();
     const headers: Record<string, string> = {
       ...context.getHeaders(),
-      Accept: 'application/json',
+      Accept: options.accept ?? 'application/json',
       'User-Agent': this.#userAgent,
     };
     if (options.contentType !== undefined) headers['Content-Type'] = options.contentType;
@@ -254,11 +258,11 @@ export class KubeClient implements ListWatchApi {
 
   async #runWatch(
     path: string,
-    query: Query,
+    options: RequestOptions,
     signal: AbortSignal,
     onEvent: (event: RawWatchEvent) => void,
   ): Promise<KubeResult<void>> {
-    const started = await this.#start(HttpMethod.GET, path, { query }, signal);
+    const started = await this.#start(HttpMethod.GET, path, options, signal);
     if (!started.ok) return started;
     const response = started.value;
     if (response.status !== 200) {

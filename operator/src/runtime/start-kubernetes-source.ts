@@ -11,6 +11,11 @@ import {
 } from '../controllers/cluster-controller.ts';
 import { createControllerMetrics } from '../controllers/controller-metrics.ts';
 import { kubeStatusSink } from '../controllers/status-sink.ts';
+import {
+  kubeEventRecorder,
+  metadataOnly,
+  UninjectedPodsDetector,
+} from '../controllers/uninjected-pods-controller.ts';
 import type { SidecarCounts } from '../controllers/status.ts';
 import { KubeClient } from '../kube/kube-client.ts';
 import { kubeLeaseApi } from '../kube/lease-api.ts';
@@ -36,6 +41,10 @@ export interface KubernetesSourceOptions {
   readonly logger: ControllerLogger;
   readonly clock?: Clock;
   readonly informerTiming?: Partial<InformerTiming>;
+  /** Called when this replica starts or stops leading. */
+  readonly onLeadershipChange?: ((leading: boolean) => void) | undefined;
+  /** Report pods created without the sidecar (leader only); undefined: off. */
+  readonly uninjectedPods?: { readonly excludedNamespaces: readonly string[] } | undefined;
 }
 
 export interface KubernetesSource {
@@ -67,6 +76,7 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
     publisher: options.publisher,
     isLeader,
     sidecars: options.sidecars,
+    uninjected: (namespace) => detector?.summary(namespace),
     ...(options.onCompiled === undefined ? {} : { onCompiled: options.onCompiled }),
     clock,
     random,
@@ -74,6 +84,23 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
     metrics,
     informerTiming: options.informerTiming,
   });
+  const detector: UninjectedPodsDetector | undefined =
+    options.uninjectedPods === undefined
+      ? undefined
+      : new UninjectedPodsDetector({
+          api: metadataOnly(client),
+          events: kubeEventRecorder(client),
+          watchNamespaces: options.watchNamespaces,
+          excludedNamespaces: options.uninjectedPods.excludedNamespaces,
+          registry: options.registry,
+          instance: identity,
+          onChange: (namespaces) => {
+            for (const namespace of namespaces) controller.uninjectedChanged(namespace);
+          },
+          clock,
+          random,
+          logger: options.logger.child({ part: 'uninjected-pods' }),
+        });
   const elector =
     election === undefined
       ? undefined
@@ -90,9 +117,13 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
             metrics.leader.set(1);
             // Statuses may have been left stale by the previous leader: look at everything.
             controller.enqueueAll();
+            void detector?.start();
+            options.onLeadershipChange?.(true);
           },
           onStoppedLeading: () => {
             metrics.leader.set(0);
+            void detector?.stop();
+            options.onLeadershipChange?.(false);
           },
         });
   metrics.leader.set(elector === undefined ? 1 : 0);
@@ -108,6 +139,7 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
   // Campaign while the caches fill, so a failover does not wait for a full list.
   elector?.start();
   await controller.start();
+  if (elector === undefined) void detector?.start();
   return {
     identity,
     controller,
@@ -115,7 +147,9 @@ export async function startKubernetesSource(options: KubernetesSourceOptions): P
     sidecarsChanged: (namespace) => {
       controller.sidecarsChanged(namespace);
     },
-    stop: () => controller.stop(),
+    stop: async () => {
+      await Promise.all([controller.stop(), detector?.stop()]);
+    },
     releaseLeadership: async () => {
       await elector?.stop();
     },
