@@ -3,11 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { SECRET } from '../certificates/certificate-secret.ts';
+import { certificateShape } from '../certificates/options.ts';
+import { MUTATING_WEBHOOK_CONFIGURATION } from '../certificates/webhook-ca-injector.ts';
+import { NAMESPACE, POD } from '../controllers/uninjected-pods-controller.ts';
 import { EVENT, FLAG, FLAG_NAMESPACE, LEASE, SEGMENT } from './resource-type.ts';
 
 interface Rule {
   apiGroups: string[];
   resources: string[];
+  resourceNames?: string[];
   verbs: string[];
 }
 interface Doc {
@@ -25,7 +30,7 @@ function rulesOf(kind: string): Rule[] {
 }
 
 describe('deploy/operator-rbac.yaml', () => {
-  it('lets the ClusterRole read the three kinds and write only their status, Events and TokenReviews', () => {
+  it('lets the ClusterRole read the three kinds, write only their status, Events and TokenReviews, read pod and namespace metadata, and patch its own webhook configuration', () => {
     const ensign = [FLAG, SEGMENT, FLAG_NAMESPACE];
     expect(rulesOf('ClusterRole')).toEqual([
       { apiGroups: ['ensign.dev'], resources: ensign.map((t) => t.plural), verbs: ['get', 'list', 'watch'] },
@@ -36,15 +41,40 @@ describe('deploy/operator-rbac.yaml', () => {
       },
       { apiGroups: [EVENT.group], resources: [EVENT.plural], verbs: ['create', 'patch'] },
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: [POD.group], resources: [POD.plural, NAMESPACE.plural], verbs: ['list', 'watch'] },
+      {
+        apiGroups: [MUTATING_WEBHOOK_CONFIGURATION.group],
+        resources: [MUTATING_WEBHOOK_CONFIGURATION.plural],
+        resourceNames: [certificateShape['webhook-configuration'].parse(undefined)],
+        verbs: ['get', 'patch'],
+      },
     ]);
   });
 
-  it('limits Lease access to a Role in the operator namespace', () => {
+  it('limits Lease and certificate Secret access to a Role in the operator namespace', () => {
     const role = docs.find((d) => d.kind === 'Role');
     expect(role?.metadata.namespace).toBe('ensign-system');
     expect(role?.rules).toEqual([
       { apiGroups: [LEASE.group], resources: [LEASE.plural], verbs: ['get', 'create', 'update'] },
+      {
+        apiGroups: [SECRET.group],
+        resources: [SECRET.plural],
+        resourceNames: [certificateShape['certificate-secret'].parse(undefined)],
+        verbs: ['get', 'update'],
+      },
+      // RBAC cannot limit create to a name; the Role keeps it to this namespace.
+      { apiGroups: [SECRET.group], resources: [SECRET.plural], verbs: ['create'] },
     ]);
+  });
+
+  it('never lets the operator list, watch or delete Secrets, nor write Pods or Namespaces', () => {
+    const all = docs.flatMap((d) => d.rules ?? []);
+    const verbsOn = (resource: string) =>
+      all.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs);
+    expect(verbsOn('secrets')).not.toContain('list');
+    expect(verbsOn('secrets')).not.toContain('watch');
+    expect(verbsOn('secrets')).not.toContain('delete');
+    expect(new Set([...verbsOn('pods'), ...verbsOn('namespaces')])).toEqual(new Set(['list', 'watch']));
   });
 
   it('uses no wildcards and binds only the ensign-operator service account', () => {

@@ -69,6 +69,9 @@ export async function startSecureOperator(
     `--watch-namespaces=${watchNamespaces.join(',')}`,
     `--sync-addr=127.0.0.1:${sync}`,
     `--ops-addr=127.0.0.1:${ops}`,
+    // The sync certificate from files (as with cert-manager), so tests can name its CA.
+    '--cert-mode=files',
+    '--operator-namespace=ensign-system',
     `--sync-tls-cert=${files.cert}`,
     `--sync-tls-key=${files.key}`,
   ]);

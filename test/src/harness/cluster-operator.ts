@@ -56,6 +56,7 @@ export async function spawnClusterOperator(options: ClusterOperatorOptions): Pro
     `--kubeconfig=${options.kubeconfig}`,
     `--watch-namespaces=${options.watchNamespaces.join(',')}`,
     `--leader-election-namespace=${OPERATOR_NAMESPACE}`,
+    `--operator-namespace=${OPERATOR_NAMESPACE}`,
     `--lease-name=${options.leaseName}`,
     `--pod-name=${podName}`,
     '--sync-insecure',
