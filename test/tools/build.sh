@@ -20,9 +20,6 @@ if [ "${1:-}" = "--print-dir" ]; then
   exit 0
 fi
 mkdir -p "$out"
-# A test run and a CI step building at once would race on the same files.
-exec 9> "$out/.build.lock"
-command -v flock > /dev/null && flock 9
 
 for module in "$here"/*/; do
   module=${module%/}
@@ -35,6 +32,14 @@ for module in "$here"/*/; do
     echo "tool module $name up to date" >&2
     continue
   fi
+  # Two builds of one module at once (a test run and a CI step) would race on its files; other
+  # modules are not held up.
+  exec 9> "$out/.build-$name.lock"
+  command -v flock > /dev/null && flock 9
+  if [ "$(cat "$out/.stamp-$name" 2>/dev/null)" = "$stamp" ]; then
+    exec 9>&-
+    continue
+  fi
   command -v go > /dev/null || { echo "tools/build.sh: Go is needed to build test tool $name" >&2; exit 1; }
   started=$(date +%s)
   echo "building test tool module $name..." >&2
@@ -42,5 +47,6 @@ for module in "$here"/*/; do
   (cd "$module" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/" "${packages[@]}")
   echo "$stamp" > "$out/.stamp-$name"
   echo "built $name in $(($(date +%s) - started))s" >&2
+  exec 9>&-
 done
 echo "$out"
