@@ -1,0 +1,84 @@
+// Runs the real helm over charts/ensign and parses what it renders. Rendering and linting need no
+// cluster, so the render suite uses helm on its own; the API-server suite passes plane.helm.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { runKubeClient } from '../cluster/kubectl.ts';
+import type { KubectlOptions, KubectlResult } from '../cluster/kubectl.ts';
+import { clientBinaries } from '../cluster/test-binaries.ts';
+
+export const CHART_DIR = fileURLToPath(new URL('../../../charts/ensign/', import.meta.url));
+export const FULL_VALUES = join(CHART_DIR, 'ci/full-values.yaml');
+
+export type Helm = (args: readonly string[], options?: KubectlOptions) => Promise<KubectlResult>;
+
+/** helm with private cache/config/data homes and no cluster (lint, template, show). */
+export async function offlineHelm(): Promise<Helm> {
+  const { helm } = await clientBinaries();
+  const home = mkdtempSync(join(tmpdir(), 'ensign-chart-helm-'));
+  const target = { kubeconfigPath: join(home, 'no-kubeconfig'), cacheDir: join(home, 'kube-cache') };
+  const env = {
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
+  return (args, options) => runKubeClient(helm, target, env, args, options);
+}
+
+export interface RenderOptions {
+  readonly release?: string;
+  readonly namespace?: string;
+  readonly valuesFiles?: readonly string[];
+  /** `--set` expressions, e.g. `replicaCount=1`. */
+  readonly set?: readonly string[];
+}
+
+/** Arguments after `helm template|install`: release, chart, namespace, values. */
+export function chartArgs(options: RenderOptions = {}): string[] {
+  return [
+    options.release ?? 'ensign',
+    CHART_DIR,
+    '--namespace',
+    options.namespace ?? 'ensign-system',
+    ...(options.valuesFiles ?? []).flatMap((f) => ['--values', f]),
+    ...(options.set ?? []).flatMap((s) => ['--set', s]),
+  ];
+}
+
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly [field: string]: unknown;
+}
+
+export function parseManifests(text: string): KubeObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+}
+
+/** `helm template`; throws with helm's stderr when it fails. */
+export async function renderChart(helm: Helm, options: RenderOptions = {}): Promise<KubeObject[]> {
+  const result = await helm(['template', ...chartArgs(options)]);
+  if (result.code !== 0) throw new Error(`helm template failed: ${result.stderr}`);
+  return parseManifests(result.stdout);
+}
+
+export function objectOf(objects: readonly KubeObject[], kind: string, name?: string): KubeObject {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind}${name === undefined ? '' : ` ${name}`}, rendered ${found.length}`);
+  return found[0] as KubeObject;
+}
+
+export function kindsOf(objects: readonly KubeObject[]): string[] {
+  return objects.map((o) => o.kind).sort();
+}
