@@ -1,6 +1,7 @@
 // promtool and Prometheus for the observability tests, installed by test/tools/prometheus/install.sh
 // (Debian's package; see the script for why not a Go build).
 import { execFile, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -46,4 +47,67 @@ export async function promtool(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+export interface RunningPrometheus {
+  readonly url: string;
+  /** Instant query; the result vector's samples as labels + value. */
+  query(promql: string): Promise<{ metric: Record<string, string>; value: number }[]>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A real Prometheus scraping `targets` (job name → host:port) every second, on a free port. */
+export async function startPrometheus(
+  targets: Readonly<Record<string, string>>,
+  port: number,
+  dir: string,
+): Promise<RunningPrometheus> {
+  const config = {
+    global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
+    scrape_configs: Object.entries(targets).map(([job, target]) => ({
+      job_name: job,
+      // The flag namespace is the metric's own `namespace` label, as with honorLabels in Kubernetes.
+      honor_labels: true,
+      static_configs: [{ targets: [target] }],
+    })),
+  };
+  const configFile = join(dir, 'prometheus.yml');
+  await writeFile(configFile, JSON.stringify(config));
+  const child = spawn(
+    join(await prometheusToolsDir(), 'prometheus'),
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    output: () => output,
+    async query(promql) {
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+      const body = (await res.json()) as {
+        status: string;
+        error?: string;
+        data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      if (body.status !== 'success' || body.data?.resultType !== 'vector')
+        throw new Error(`query ${promql} failed: ${body.error ?? JSON.stringify(body)}`);
+      return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
