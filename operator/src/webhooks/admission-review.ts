@@ -25,6 +25,7 @@ export const podSchema = z.looseObject({
     containers: z.array(container),
     initContainers: z.array(container).nullish(),
     volumes: z.array(volume).nullish(),
+    serviceAccountName: z.string().nullish(),
   }),
 });
 

@@ -45,12 +45,17 @@ const CASES: Record<string, { pod: unknown; context: SidecarContext }> = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { generateName: 'web-', annotations: { 'ensign.dev/inject': 'true' } },
-      spec: { containers: [app] },
+      spec: { serviceAccountName: 'web', containers: [app] },
     },
     context: context(true),
   },
   'labelled-namespace': {
-    pod: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [app] } },
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web' },
+      spec: { serviceAccountName: 'web', containers: [app] },
+    },
     context: context(true),
   },
   'existing-lists': {
@@ -59,6 +64,7 @@ const CASES: Record<string, { pod: unknown; context: SidecarContext }> = {
       kind: 'Pod',
       metadata: { name: 'web', labels: { app: 'web' }, annotations: { 'example.com/owner': 'shop' } },
       spec: {
+        serviceAccountName: 'web',
         initContainers: [
           { name: 'migrate', image: 'registry.example/shop/migrate:1', env: [{ name: 'A', value: '1' }] },
         ],
@@ -87,6 +93,7 @@ const CASES: Record<string, { pod: unknown; context: SidecarContext }> = {
       kind: 'Pod',
       metadata: { name: 'web', annotations: { 'ensign.dev/inject': 'true' } },
       spec: {
+        serviceAccountName: 'web',
         initContainers: [{ name: 'migrate', image: 'registry.example/shop/migrate:1' }],
         containers: [app],
       },
@@ -110,7 +117,7 @@ const CASES: Record<string, { pod: unknown; context: SidecarContext }> = {
           'ensign.dev/app-env': 'false',
         },
       },
-      spec: { containers: [app] },
+      spec: { serviceAccountName: 'web', containers: [app] },
     },
     context: context(true, {
       caBundle: undefined,

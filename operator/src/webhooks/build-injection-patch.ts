@@ -14,6 +14,14 @@ export function buildInjectionPatch(pod: Pod, context: SidecarContext): PatchRes
   const annotations = pod.metadata.annotations ?? {};
   const settings = podSettings(annotations, context.config);
   if (!settings.ok) return settings;
+  // The ServiceAccount admission plugin sets it before webhooks run; without it the API server
+  // refuses the projected token volume with a message that does not mention Ensign.
+  if ((pod.spec.serviceAccountName ?? '') === '')
+    return {
+      ok: false,
+      error:
+        'the pod has no serviceAccountName (normally set by the ServiceAccount admission plugin), and the sidecar needs a token of the pod’s service account',
+    };
   const taken = (pod.spec.volumes ?? [])
     .map((v) => v.name)
     .filter((n) => n === TOKEN_VOLUME || n === STATE_VOLUME);

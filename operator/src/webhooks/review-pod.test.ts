@@ -32,7 +32,7 @@ const pod = (annotations: Record<string, string> = {}) => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { generateName: 'web-', annotations },
-  spec: { containers: [{ name: 'app', image: 'web:1' }] },
+  spec: { serviceAccountName: 'web', containers: [{ name: 'app', image: 'web:1' }] },
 });
 
 describe('reviewPod', () => {
@@ -87,12 +87,24 @@ describe('reviewPod', () => {
   it('denies a pod whose volume names collide with the sidecar’s', () => {
     const object = {
       ...pod(),
-      spec: { containers: [{ name: 'app' }], volumes: [{ name: 'ensign-state', emptyDir: {} }] },
+      spec: {
+        serviceAccountName: 'web',
+        containers: [{ name: 'app' }],
+        volumes: [{ name: 'ensign-state', emptyDir: {} }],
+      },
     };
     const outcome = reviewPod(review(object), context);
     expect(outcome).toMatchObject({ result: 'denied' });
     expect(outcome.ok && outcome.review.response.status?.message).toMatch(
       /already has a volume named ensign-state/,
+    );
+  });
+
+  it('denies a pod without a service account, which the sidecar token needs', () => {
+    const object = { ...pod(), spec: { containers: [{ name: 'app' }] } };
+    const outcome = reviewPod(review(object), context);
+    expect(outcome.ok && outcome.review.response.status?.message).toBe(
+      'Ensign sidecar injection: the pod has no serviceAccountName (normally set by the ServiceAccount admission plugin), and the sidecar needs a token of the pod’s service account',
     );
   });
 

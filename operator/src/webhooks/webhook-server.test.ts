@@ -109,7 +109,7 @@ const review = JSON.stringify({
     operation: 'CREATE',
     object: {
       metadata: { name: 'web', annotations: { 'ensign.dev/inject': 'true' } },
-      spec: { containers: [{ name: 'app' }] },
+      spec: { serviceAccountName: 'web', containers: [{ name: 'app' }] },
     },
   },
 });
