@@ -21,6 +21,7 @@ import {
 } from '../kube/kube-result.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { RuleSetPublisher } from '../sync/publisher.ts';
+import { reconcileFailed, tracedCompile, tracedReconcileAsync } from '../sync/rule-set-spans.ts';
 import type { ObjectReference } from './kubernetes-event.ts';
 import {
   desiredFlagNamespaceStatus,
@@ -124,13 +125,15 @@ export class NamespaceReconciler {
     const { caches, clock } = this.#o;
     const started = clock.now();
     const previous = this.#published.get(namespace);
-    const { ruleSet, objects } = compile({
-      namespace,
-      flags: caches.flags(namespace),
-      segments: caches.segments(namespace),
-      previous,
-      flagNamespace: caches.flagNamespace(namespace),
-    });
+    const { ruleSet, objects } = tracedCompile(namespace, () =>
+      compile({
+        namespace,
+        flags: caches.flags(namespace),
+        segments: caches.segments(namespace),
+        previous,
+        flagNamespace: caches.flagNamespace(namespace),
+      }),
+    );
     const failing = objects.filter((o) => !o.ready).length;
     this.#o.onCompiled?.(namespace, ruleSet, clock.now() - started, failing);
     const changed = previous?.revision !== ruleSet.revision;
@@ -151,7 +154,23 @@ export class NamespaceReconciler {
     return { ruleSet, objects, published: changed };
   }
 
-  async reconcile(namespace: string): Promise<ReconcileResult> {
+  /** Compile, publish and (leader) write statuses, as one `ensign.reconcile` span. */
+  reconcile(namespace: string): Promise<ReconcileResult> {
+    return tracedReconcileAsync(namespace, 'kubernetes', async (span) => {
+      const result = await this.#reconcile(namespace);
+      const { report } = result;
+      span.setAttributes({
+        'ensign.ruleset.revision': report.revision,
+        'ensign.ruleset.published': report.published,
+        'ensign.status.patched': report.patched,
+        'ensign.events.recorded': report.events,
+      });
+      if (!result.ok) reconcileFailed(span, String(result.error.code), describeKubeError(result.error));
+      return result;
+    });
+  }
+
+  async #reconcile(namespace: string): Promise<ReconcileResult> {
     const { ruleSet, objects, published } = this.compileAndPublish(namespace);
     const tally: WriteTally = { patched: 0, events: 0, error: undefined };
     if (this.#o.isLeader()) {

@@ -5,6 +5,7 @@ import { compareCodePoints } from '../compiler/canonical-json.ts';
 import { compile } from '../compiler/compile.ts';
 import type { Diagnostic } from '../compiler/diagnostic.ts';
 import type { RuleSetPublisher } from '../sync/publisher.ts';
+import { tracedCompile, tracedReconcile } from '../sync/rule-set-spans.ts';
 import { DirSource, type DirSnapshot, type Timers } from './dir-source.ts';
 import type { LocalLogger } from './local-logger.ts';
 import type { ManifestError } from './parse-manifests.ts';
@@ -52,41 +53,51 @@ export class LocalController {
       compareCodePoints,
     );
     for (const namespace of namespaces) {
-      const objects = snapshot.namespaces.get(namespace);
-      const previous = this.#published.get(namespace);
-      const started = this.#now();
-      const {
-        ruleSet,
-        diagnostics,
-        objects: outcomes,
-      } = compile({
-        namespace,
-        flags: objects?.flags ?? [],
-        segments: objects?.segments ?? [],
-        previous,
-        flagNamespace: objects?.flagNamespace,
+      tracedReconcile(namespace, 'dir', (span) => {
+        const published = this.#reconcile(namespace, snapshot, problems);
+        span.setAttribute('ensign.ruleset.published', published);
       });
-      this.#onCompiled?.(namespace, this.#now() - started, outcomes.filter((o) => !o.ready).length);
-      for (const diagnostic of diagnostics) addProblem(problems, diagnosticProblem(diagnostic));
-      if (previous?.revision !== ruleSet.revision) {
-        this.#publisher.publish(ruleSet);
-        this.#published.set(namespace, ruleSet);
-        this.#logger.info(
-          {
-            namespace,
-            revision: ruleSet.revision,
-            flags: ruleSet.flags.length,
-            segments: ruleSet.segments.length,
-          },
-          'rule set published',
-        );
-      }
     }
     this.#logChanges(problems);
     if (!this.#synced) {
       this.#synced = true;
       this.#publisher.markSynced?.();
     }
+  }
+
+  /** Compiles one namespace and publishes the result when its revision changed; true if it did. */
+  #reconcile(namespace: string, snapshot: DirSnapshot, problems: Map<string, Problem>): boolean {
+    const objects = snapshot.namespaces.get(namespace);
+    const previous = this.#published.get(namespace);
+    const started = this.#now();
+    const {
+      ruleSet,
+      diagnostics,
+      objects: outcomes,
+    } = tracedCompile(namespace, () =>
+      compile({
+        namespace,
+        flags: objects?.flags ?? [],
+        segments: objects?.segments ?? [],
+        previous,
+        flagNamespace: objects?.flagNamespace,
+      }),
+    );
+    this.#onCompiled?.(namespace, this.#now() - started, outcomes.filter((o) => !o.ready).length);
+    for (const diagnostic of diagnostics) addProblem(problems, diagnosticProblem(diagnostic));
+    if (previous?.revision === ruleSet.revision) return false;
+    this.#publisher.publish(ruleSet);
+    this.#published.set(namespace, ruleSet);
+    this.#logger.info(
+      {
+        namespace,
+        revision: ruleSet.revision,
+        flags: ruleSet.flags.length,
+        segments: ruleSet.segments.length,
+      },
+      'rule set published',
+    );
+    return true;
   }
 
   #logChanges(problems: Map<string, Problem>): void {

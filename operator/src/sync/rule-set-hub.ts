@@ -2,6 +2,7 @@
 // per revision: a hundred sidecars watching one namespace cost one encode, not a hundred.
 import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { WatchResponse } from '@ensign/proto/ensign/sync/v1/sync.ts';
+import { tracedPublish } from './rule-set-spans.ts';
 
 export interface PublishedRuleSet {
   readonly ruleSet: RuleSet;
@@ -12,6 +13,8 @@ export interface PublishedRuleSet {
 }
 
 export type HubListener = (namespace: string, published: PublishedRuleSet) => void;
+
+const NO_LISTENERS: ReadonlySet<HubListener> = new Set();
 
 export interface RuleSetHubOptions {
   /** The rule set of a namespace that has no objects (compile of nothing). */
@@ -33,11 +36,19 @@ export class RuleSetHub {
   publish(ruleSet: RuleSet): boolean {
     const current = this.#byNamespace.get(ruleSet.namespace);
     if (current?.ruleSet.revision === ruleSet.revision) return false;
-    const published = this.#encode(ruleSet);
-    this.#byNamespace.set(ruleSet.namespace, published);
-    for (const listener of this.#listeners.get(ruleSet.namespace) ?? [])
-      listener(ruleSet.namespace, published);
-    return true;
+    return tracedPublish(ruleSet, (span) => {
+      const published = this.#encode(ruleSet);
+      this.#byNamespace.set(ruleSet.namespace, published);
+      const listeners = this.#listeners.get(ruleSet.namespace) ?? NO_LISTENERS;
+      // Watchers write to their streams synchronously: each write is an event on this span.
+      for (const listener of listeners) listener(ruleSet.namespace, published);
+      if (span.isRecording())
+        span.setAttributes({
+          'ensign.ruleset.bytes': published.frame.length,
+          'ensign.sync.watchers': listeners.size,
+        });
+      return true;
+    });
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
 } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { NAMESPACE_NAME } from '@ensign/core/option-schemas.ts';
 import type { RuleSetHub } from './rule-set-hub.ts';
+import { recordSend } from './rule-set-spans.ts';
 
 export interface SyncLogger {
   info(obj: object, msg: string): void;
@@ -273,6 +274,7 @@ class WatchSession {
         { sidecar: this.#subscribe.sidecarId, namespace, revision: published.ruleSet.revision },
         'rule set sent',
       );
+      recordSend(this.#subscribe.sidecarId, this.#identity, namespace, published.ruleSet.revision);
       if (!this.#call.write(published.frame)) {
         this.#blocked = true;
         this.#call.once('drain', () => {
