@@ -1,0 +1,217 @@
+// charts/ensign against the real kube-apiserver: server-side dry-run of what helm renders (with
+// the real Prometheus Operator and cert-manager CRDs installed), a real `helm install` that
+// creates every object, and the restricted Pod Security Standard judged by the API server's own
+// PodSecurity admission for the operator pod and for a pod the webhook injects a sidecar into.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { podSchema } from '@ensign/operator/webhooks/admission-review.ts';
+import { buildInjectionPatch } from '@ensign/operator/webhooks/build-injection-patch.ts';
+import { parseInjectionConfig } from '@ensign/operator/webhooks/injection-config.ts';
+import type { ControlPlane } from '../cluster/control-plane.ts';
+import { installCrds } from '../cluster/install-crds.ts';
+import { checked } from '../cluster/kubectl.ts';
+import { useControlPlane } from '../cluster/use-control-plane.ts';
+import { applyAddPatch, type AddOperation } from './apply-add-patch.ts';
+import {
+  chartArgs,
+  FULL_VALUES,
+  objectOf,
+  parseManifests,
+  renderChart,
+  type KubeObject,
+} from './chart-helm.ts';
+import { podSpecOf, type PodSpec } from './pod-spec.ts';
+import {
+  CERT_MANAGER_CRDS,
+  PROMETHEUS_OPERATOR_CRDS,
+  thirdPartyCrdFiles,
+  type ThirdPartyCrds,
+} from './third-party-crds.ts';
+
+let plane: ControlPlane;
+let ns: string;
+let restrictedNs: string;
+// Contains "ensign", so resources are named <release>-operator, <release>-inject, …; unique
+// because cluster-scoped objects (ClusterRole, webhook configuration) share the plane.
+const release = `ensign-${randomBytes(3).toString('hex')}`;
+let installed = false;
+const THIRD_PARTY: readonly ThirdPartyCrds[] = [PROMETHEUS_OPERATOR_CRDS, CERT_MANAGER_CRDS];
+
+async function kubectlOk(args: readonly string[], input?: string): Promise<string> {
+  return checked(await plane.kubectl(args, input === undefined ? {} : { input }), args);
+}
+
+function toYamlStream(objects: readonly unknown[]): string {
+  return objects.map((o) => stringify(o)).join('---\n');
+}
+
+beforeAll(async () => {
+  plane = await useControlPlane();
+  await installCrds(plane);
+  for (const crds of THIRD_PARTY) {
+    const files = await thirdPartyCrdFiles(crds);
+    await kubectlOk([
+      'apply',
+      '--server-side',
+      '--field-manager=ensign-chart-tests',
+      ...files.flatMap((f) => ['-f', f]),
+    ]);
+    await kubectlOk([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      ...crds.names.map((n) => `crd/${n}`),
+    ]);
+  }
+  ns = await plane.createNamespace('ensign-chart');
+  restrictedNs = await plane.createNamespace('ensign-chart-restricted');
+  await kubectlOk(['label', 'namespace', restrictedNs, 'pod-security.kubernetes.io/enforce=restricted']);
+}, 600_000);
+
+afterAll(async () => {
+  if (installed) await plane.helm(['uninstall', release, '--namespace', ns, '--wait=false']);
+  // The monitoring and cert-manager CRDs exist only for this suite; other suites never see them.
+  await plane.kubectl([
+    'delete',
+    'crd',
+    '--ignore-not-found',
+    '--wait=false',
+    ...THIRD_PARTY.flatMap((c) => c.names),
+  ]);
+});
+
+function render(valuesFiles: readonly string[] = []): Promise<KubeObject[]> {
+  return renderChart((args, options) => plane.helm(args, options), { release, namespace: ns, valuesFiles });
+}
+
+describe('kubectl apply --dry-run=server', () => {
+  for (const [name, valuesFiles] of [
+    ['the default values', []],
+    ['every option switched on', [FULL_VALUES]],
+  ] as const)
+    it(`accepts every object the chart renders with ${name}`, async () => {
+      const objects = await render(valuesFiles);
+      const result = await plane.kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], {
+        input: toYamlStream(objects),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const applied = result.stdout.trim().split('\n');
+      expect(applied).toHaveLength(objects.length);
+      for (const line of applied) expect(line).toMatch(/ (created|configured|unchanged) \(server dry run\)$/);
+    });
+});
+
+describe('helm install', () => {
+  it('creates every object the chart renders and prints the notes', async () => {
+    const args = ['install', ...chartArgs({ release, namespace: ns, valuesFiles: [FULL_VALUES] })];
+    const result = await plane.helm(args, { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    installed = true;
+
+    const manifest = parseManifests(
+      checked(await plane.helm(['get', 'manifest', release, '--namespace', ns]), ['helm get manifest']),
+    );
+    const rendered = await render([FULL_VALUES]);
+    expect(manifest.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort(),
+    );
+    for (const object of rendered) {
+      const group = object.apiVersion.includes('/') ? `.${object.apiVersion.split('/')[0] ?? ''}` : '';
+      const type = `${object.kind.toLowerCase()}${group}`;
+      const namespace =
+        object.metadata.namespace === undefined ? [] : ['--namespace', object.metadata.namespace];
+      const got = await plane.kubectl(['get', type, object.metadata.name, ...namespace, '-o', 'name']);
+      expect(got.code, `${type} ${object.metadata.name}: ${got.stderr}`).toBe(0);
+    }
+
+    const notes = result.stdout;
+    expect(notes).toContain(`kubectl -n ${ns} rollout status deployment/${release}-operator`);
+    expect(notes).toContain('kubectl get flags -A');
+    expect(notes).toContain('ensign.dev/inject: "true"');
+    expect(notes).toContain('healthCheckExprs:');
+    expect(notes).toContain('resource.customizations.health.ensign.dev_Flag');
+    expect(notes).toContain('kubectl apply --server-side');
+  });
+
+  it('leaves caBundle to the operator or cert-manager: the installed webhooks have none', async () => {
+    const configuration = JSON.parse(
+      await kubectlOk(['get', 'mutatingwebhookconfiguration', `${release}-inject`, '-o', 'json']),
+    ) as { webhooks: { clientConfig: Record<string, unknown> }[] };
+    expect(configuration.webhooks).toHaveLength(2);
+    for (const webhook of configuration.webhooks) expect(webhook.clientConfig.caBundle).toBeUndefined();
+  });
+});
+
+describe('the restricted Pod Security Standard, enforced by the API server', () => {
+  async function createPod(name: string, spec: PodSpec, annotations: Record<string, string> = {}) {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: restrictedNs, annotations },
+      spec,
+    };
+    return plane.kubectl(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod) });
+  }
+
+  it('admits the operator pod with the default values and with every option switched on', async () => {
+    for (const valuesFiles of [[], [FULL_VALUES]]) {
+      const result = await createPod('operator', podSpecOf(await render(valuesFiles)));
+      expect(result.code, result.stderr).toBe(0);
+    }
+  });
+
+  it('refuses the operator pod without its container security context (the check is live)', async () => {
+    const spec = podSpecOf(await render());
+    const stripped = {
+      ...spec,
+      containers: spec.containers.map((c) => ({ ...c, securityContext: undefined })),
+    };
+    const result = await createPod('operator-unrestricted', stripped);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('violates PodSecurity "restricted:latest"');
+  });
+
+  it('admits an app pod after the webhook injects the sidecar the chart configures, native or not', async () => {
+    const configMap = objectOf(await render(), 'ConfigMap', `${release}-injection`) as KubeObject & {
+      data: Record<string, string>;
+    };
+    const config = parseInjectionConfig(configMap.data['injection.yaml'] ?? '', 'injection.yaml');
+    if (!config.ok) throw new Error(config.error);
+    const app = {
+      metadata: { name: 'app', annotations: { 'ensign.dev/inject': 'true' } },
+      spec: {
+        serviceAccountName: 'app',
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.example.com/app:1.0.0',
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+              runAsUser: 1000,
+            },
+          },
+        ],
+      },
+    };
+    for (const native of [true, false]) {
+      const patch = buildInjectionPatch(podSchema.parse(app), {
+        config: config.value,
+        native,
+        caBundle: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        syncServerName: undefined,
+      });
+      if (!patch.ok) throw new Error(patch.error);
+      const injected = applyAddPatch(app, patch.patch as readonly AddOperation[]);
+      const spec = injected.spec as PodSpec;
+      const sidecar = [...spec.containers, ...(spec.initContainers ?? [])].find(
+        (c) => c.name === 'ensign-sidecar',
+      );
+      expect(sidecar, `native=${native}`).toBeDefined();
+      const result = await createPod(`app-native-${native}`, spec, injected.metadata.annotations);
+      expect(result.code, result.stderr).toBe(0);
+    }
+  });
+});
