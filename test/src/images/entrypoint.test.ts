@@ -85,7 +85,11 @@ function start(image: Laid, args: string[], env: NodeJS.ProcessEnv): Started {
   const output: string[] = [];
   child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
   child.stderr.on('data', (b: Buffer) => output.push(b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   return { child, output, exited };
 }
 
@@ -109,14 +113,20 @@ async function healthcheck(image: Laid, env: NodeJS.ProcessEnv): Promise<number>
   const [command = '', ...args] = healthcheckCommand(image.stage) ?? [];
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: image.root, env, stdio: 'ignore' });
-    child.once('exit', (code) => resolve(code ?? -1));
+    child.once('exit', (code) => {
+      resolve(code ?? -1);
+    });
   });
 }
 
 async function stopped(started: Started): Promise<{ code: number | null; ms: number }> {
   const begun = Date.now();
   started.child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_WITHIN_MS + 1_000));
+  const timeout = new Promise<'timeout'>((r) =>
+    setTimeout(() => {
+      r('timeout');
+    }, STOP_WITHIN_MS + 1_000),
+  );
   const code = await Promise.race([started.exited, timeout]);
   if (code === 'timeout') throw new Error(`no exit within ${STOP_WITHIN_MS + 1_000} ms of SIGTERM`);
   return { code, ms: Date.now() - begun };
