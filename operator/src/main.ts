@@ -1,5 +1,7 @@
 // ensign-operator: compiles Flags, Segments and FlagNamespaces into per-namespace rule sets and
 // streams them to sidecars. This file only wires parts together.
+// Tracing first: start-telemetry must run before any other module body (docs/tracing.md).
+import { telemetry } from '@ensign/core/telemetry/start-telemetry.ts';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import type { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
@@ -234,6 +236,8 @@ onShutdownSignal(async (signal) => {
   await injection?.close();
   tls?.close();
   selfManagedCertificates?.close();
+  // Last: spans of the final reconciles and publishes are ended by now and go out with this flush.
+  await telemetry.shutdown();
   logger.info({}, 'stopped');
   logger.flush();
 });
