@@ -217,6 +217,7 @@ export class UninjectedPodsDetector {
 
   async #recordEvents(found: Map<string, UninjectedPod[]>): Promise<void> {
     const present = new Set<string>();
+    const tally = { recorded: 0, alreadyRecorded: 0 };
     for (const list of found.values())
       for (const pod of list) {
         present.add(pod.uid);
@@ -224,7 +225,11 @@ export class UninjectedPodsDetector {
         const result = await this.#o.events.create(
           uninjectedPodEvent(pod, this.#o.instance, this.#o.clock.now()),
         );
-        if (result.ok || result.error.code === HTTP_CONFLICT) this.#reported.add(pod.uid);
+        if (result.ok || result.error.code === HTTP_CONFLICT) {
+          this.#reported.add(pod.uid);
+          if (result.ok) tally.recorded++;
+          else tally.alreadyRecorded++; // by this operator before a restart, or by a previous leader
+        }
         // Best effort, like every Event: retried at the next evaluation, never blocking the report.
         else
           this.#o.logger.warn(
@@ -233,6 +238,7 @@ export class UninjectedPodsDetector {
           );
       }
     for (const uid of [...this.#reported]) if (!present.has(uid)) this.#reported.delete(uid);
+    if (tally.recorded + tally.alreadyRecorded > 0) this.#o.logger.info(tally, 'SidecarNotInjected events');
   }
 
   #schedule(): void {
