@@ -91,6 +91,7 @@ export interface KubeObject {
     flags?: number;
     segments?: number;
     sidecars?: { connected: number; inSync: number };
+    uninjectedPods?: number;
   };
 }
 

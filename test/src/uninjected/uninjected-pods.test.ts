@@ -17,7 +17,6 @@ import {
   uniqueLeaseName,
   waitForStatus,
   type ClusterOperator,
-  type KubeObject,
 } from '../harness/cluster-operator.ts';
 import { waitFor } from '../harness/processes.ts';
 
@@ -33,8 +32,6 @@ function podYaml(name: string, annotations: Record<string, string> = {}): string
     spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
   });
 }
-
-type Status = KubeObject['status'] & { uninjectedPods?: number };
 
 async function uninjectedMetric(): Promise<number> {
   return metricValue(operator.ports.ops, `ensign_operator_uninjected_pods\\{namespace="${ns}"\\}`);
