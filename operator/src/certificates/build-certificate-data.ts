@@ -43,9 +43,13 @@ async function importPrivateKey(pem: string): Promise<webcrypto.CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
 }
 
-function caExtensions(): x509.Extension[] {
+/**
+ * pathLength: a root CA allows one CA below it (its successor, cross-signed at rotation); the
+ * cross-signed certificate allows none.
+ */
+function caExtensions(pathLength: number): x509.Extension[] {
   return [
-    new x509.BasicConstraintsExtension(true, 0, true),
+    new x509.BasicConstraintsExtension(true, pathLength, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
   ];
 }
@@ -62,7 +66,7 @@ async function createCa(now: number): Promise<{ signer: Signer; keyPem: string }
     signingAlgorithm: SIGNING,
     notBefore: new Date(now - CERTIFICATE_POLICY.backdateMs),
     notAfter: new Date(now + CERTIFICATE_POLICY.caLifetimeMs),
-    extensions: [...caExtensions(), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
+    extensions: [...caExtensions(1), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
   });
   return { signer: { cert, privateKey: keys.privateKey }, keyPem: await privateKeyPem(keys.privateKey) };
 }
@@ -86,7 +90,7 @@ async function crossSign(next: Signer, previous: Signer): Promise<string> {
     notBefore: next.cert.notBefore,
     notAfter: new Date(Math.min(next.cert.notAfter.getTime(), previous.cert.notAfter.getTime())),
     extensions: [
-      ...caExtensions(),
+      ...caExtensions(0),
       await x509.SubjectKeyIdentifierExtension.create(next.cert.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(previous.cert.publicKey),
     ],

@@ -12,7 +12,11 @@ import {
   type CertificateLogger,
   type SelfManagedCertificates,
 } from './self-managed-certificates.ts';
-import { kubeWebhookConfigurationApi, startWebhookCaInjector, type WebhookCaInjector } from './webhook-ca-injector.ts';
+import {
+  kubeWebhookConfigurationApi,
+  startWebhookCaInjector,
+  type WebhookCaInjector,
+} from './webhook-ca-injector.ts';
 
 export interface StartCertificatesOptions {
   readonly client: KubeClient;
