@@ -27,6 +27,26 @@ describe('parseSidecarConfig', () => {
     expect(config.namespaces).toEqual(['a', 'b', 'default']);
   });
 
+  it('has no per-flag metrics by default and takes an allow-list of flag keys', () => {
+    expect(parseSidecarConfig(local, {}, 'h')['metrics-flag-keys']).toEqual([]);
+    const config = parseSidecarConfig(
+      local,
+      { ENSIGN_METRICS_FLAG_KEYS: 'checkout, dark-mode,checkout' },
+      'h',
+    );
+    expect(config['metrics-flag-keys']).toEqual(['checkout', 'dark-mode']);
+  });
+
+  it('refuses more than 20 per-flag metric keys, and keys that are not flag keys', () => {
+    const keys = Array.from({ length: 21 }, (_, i) => `f${i}`).join(',');
+    expect(() => parseSidecarConfig([...local, `--metrics-flag-keys=${keys}`], {}, 'h')).toThrow(
+      /--metrics-flag-keys.*at most 20 flags/,
+    );
+    expect(() => parseSidecarConfig([...local, '--metrics-flag-keys=a b'], {}, 'h')).toThrow(
+      /--metrics-flag-keys/,
+    );
+  });
+
   it('refuses unauthenticated evaluation on a non-loopback listener', () => {
     expect(() => parseSidecarConfig([...local, '--http-addr=0.0.0.0:8414'], {}, 'h')).toThrow(
       /--auth \(ENSIGN_AUTH\): --auth=none is allowed only when --http-addr is a loopback address/,

@@ -10,6 +10,7 @@ import {
   logLevelValue,
   namespaceValue,
 } from '@ensign/core/option-schemas.ts';
+import { MAX_METRICS_FLAG_KEYS } from './observability/metrics.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
 import { checkCaBundle } from './sync/operator-channel.ts';
 
@@ -153,6 +154,12 @@ export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
     description: 'Serve gRPC server reflection on the evaluation gRPC port (for grpcurl).',
   },
   {
+    name: 'metrics-flag-keys',
+    env: 'ENSIGN_METRICS_FLAG_KEYS',
+    description:
+      'Comma-separated flag keys (at most 20) whose evaluations are also counted per flag, in `ensign_sidecar_flag_evaluations_total{flag,reason}`. Off by default: per-flag series multiply by every pod.',
+  },
+  {
     name: 'reconnect-min-ms',
     env: 'ENSIGN_RECONNECT_MIN_MS',
     default: '250',
@@ -214,6 +221,12 @@ const schema = z
     'state-dir': z.string().min(1),
     'sidecar-id': z.string().min(1).max(253),
     'grpc-reflection': bool.default(false),
+    'metrics-flag-keys': z
+      .array(z.string().regex(/^[-_A-Za-z0-9]+$/, 'must be flag keys of letters, digits, - and _'))
+      .max(
+        MAX_METRICS_FLAG_KEYS,
+        `names at most ${MAX_METRICS_FLAG_KEYS} flags: each adds series to every pod`,
+      ),
     'reconnect-min-ms': millis.default(250),
     'reconnect-max-ms': millis.default(15_000),
     'log-level': logLevelValue,
@@ -317,6 +330,14 @@ export function parseSidecarConfig(
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
+    'metrics-flag-keys': [
+      ...new Set(
+        (raw['metrics-flag-keys'] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      ),
+    ],
     'state-dir': raw['state-dir'] ?? join(tmpdir(), 'ensign-sidecar'),
     'sidecar-id': raw['sidecar-id'] ?? podId,
   };

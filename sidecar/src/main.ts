@@ -94,7 +94,12 @@ const deps: EvaluationApiDeps = {
   randomUUID,
   authenticate: auth.authenticate,
   authorize: auth.authorize,
-  metrics: createSidecarMetrics({ registry, now: Date.now, ruleSets: () => store.all() }),
+  metrics: createSidecarMetrics({
+    registry,
+    now: Date.now,
+    ruleSets: () => store.all(),
+    flagKeys: config['metrics-flag-keys'],
+  }),
   logger,
   tracing: telemetry.tracing
     ? createEvaluationTracing({ recordContextId: telemetry.recordContextId })

@@ -140,7 +140,7 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
       deps.tracing?.evaluated(flagRecord(request, flagFailure(outcome.error)));
       return outcome;
     }
-    metrics.evaluated(api, outcome.value.kind, outcome.value.reason);
+    metrics.evaluated(api, outcome.value.kind, outcome.value.reason, outcome.value.flagKey);
     deps.tracing?.evaluated(flagRecord(request, { ok: true, result: outcome.value }));
     return { ok: true, value: respond(outcome.value, requestId, ms, timestamp) };
   }
@@ -164,7 +164,7 @@ export function createFliptEvaluator(deps: EvaluationApiDeps, api: ApiName): Fli
       };
     }
     const result = outcome.value;
-    metrics.evaluated(api, result.kind, result.reason);
+    metrics.evaluated(api, result.kind, result.reason, result.flagKey);
     deps.tracing?.evaluatedItem(flagRecord(request, { ok: true, result }));
     // Duration and timestamp are the batch's, filled in once the whole batch has run.
     return result.kind === 'boolean'

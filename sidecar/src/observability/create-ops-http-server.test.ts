@@ -45,7 +45,7 @@ describe('sidecar ops listener', () => {
       now: () => 5_000,
       ruleSets: () => [{ namespace: 'default', revision: 'abc', flagCount: 0, appliedAt: 2_000 }],
     });
-    metrics.evaluated('grpc', 'boolean', 'MATCH');
+    metrics.evaluated('grpc', 'boolean', 'MATCH', 'checkout');
     const base = await start(createOpsHttpServer({ registry, readiness: createReadinessSwitch(undefined) }));
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toContain('ensign_sidecar_evaluations_total{api="grpc",type="boolean",reason="MATCH"} 1');

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { RuleSet } from '@ensign/proto/ensign/sync/v1/sync.ts';
-import { createSidecarMetrics } from './metrics.ts';
+import { createSidecarMetrics, MAX_METRICS_FLAG_KEYS } from './metrics.ts';
 import type { ServedRuleSet } from './metrics.ts';
 
 /** What the store reports for a served rule set. */
@@ -29,9 +29,9 @@ async function valueOf(
 describe('sidecar metrics', () => {
   it('counts evaluations by api, type and reason', async () => {
     const { registry, metrics } = setup([], () => 0);
-    metrics.evaluated('grpc', 'variant', 'MATCH');
-    metrics.evaluated('grpc', 'variant', 'MATCH');
-    metrics.evaluated('ofrep', 'boolean', 'DEFAULT');
+    metrics.evaluated('grpc', 'variant', 'MATCH', 'checkout');
+    metrics.evaluated('grpc', 'variant', 'MATCH', 'checkout');
+    metrics.evaluated('ofrep', 'boolean', 'DEFAULT', 'dark-mode');
     expect(
       await valueOf(registry, 'ensign_sidecar_evaluations_total', {
         api: 'grpc',
@@ -97,5 +97,36 @@ describe('sidecar metrics', () => {
     const text = await registry.metrics();
     expect(text).toContain('ensign_sidecar_ruleset_revision_info{namespace="shop",revision="r2"} 1');
     expect(text).not.toContain('revision="r1"');
+  });
+
+  it('has no per-flag series unless flags are allow-listed', async () => {
+    const { registry, metrics } = setup([], () => 0);
+    metrics.evaluated('grpc', 'boolean', 'MATCH', 'checkout');
+    expect(registry.getSingleMetric('ensign_sidecar_flag_evaluations_total')).toBeUndefined();
+    expect(await registry.metrics()).not.toContain('checkout');
+  });
+
+  it('counts allow-listed flags per flag and reason, and no other flag', async () => {
+    const registry = new Registry();
+    const metrics = createSidecarMetrics({
+      registry,
+      now: () => 0,
+      ruleSets: () => [],
+      flagKeys: ['checkout'],
+    });
+    metrics.evaluated('grpc', 'boolean', 'MATCH', 'checkout');
+    metrics.evaluated('ofrep', 'variant', 'MATCH', 'checkout');
+    metrics.evaluated('http', 'boolean', 'DEFAULT', 'dark-mode');
+    expect(
+      await valueOf(registry, 'ensign_sidecar_flag_evaluations_total', { flag: 'checkout', reason: 'MATCH' }),
+    ).toBe(2);
+    expect(await registry.metrics()).not.toContain('dark-mode');
+  });
+
+  it('refuses more allow-listed flags than the hard cap', () => {
+    const flagKeys = Array.from({ length: MAX_METRICS_FLAG_KEYS + 1 }, (_, i) => `flag-${i}`);
+    expect(() =>
+      createSidecarMetrics({ registry: new Registry(), now: () => 0, ruleSets: () => [], flagKeys }),
+    ).toThrow(/at most 20 flag keys/);
   });
 });

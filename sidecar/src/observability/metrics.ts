@@ -15,9 +15,12 @@ export type EvaluationType = (typeof EVALUATION_TYPES)[number];
 
 const REASONS: readonly EvaluationReason[] = ['UNKNOWN', 'FLAG_DISABLED', 'MATCH', 'DEFAULT'];
 
+/** Most flags `--metrics-flag-keys` may name: each adds up to four series per pod. */
+export const MAX_METRICS_FLAG_KEYS = 20;
+
 /** What the API layer records. */
 export interface EvaluationMetrics {
-  evaluated(api: ApiName, type: EvaluationType, reason: EvaluationReason): void;
+  evaluated(api: ApiName, type: EvaluationType, reason: EvaluationReason, flagKey: string): void;
   failed(api: ApiName, kind: OutcomeKind): void;
   /** One observation per request (a batch is one request). */
   observeDuration(api: ApiName, seconds: number): void;
@@ -36,6 +39,8 @@ export interface SidecarMetricsDeps {
   readonly registry: Registry;
   readonly now: () => number;
   readonly ruleSets: () => Iterable<ServedRuleSet>;
+  /** Opt-in allow-list (`--metrics-flag-keys`) of flags also counted per flag; empty: none. */
+  readonly flagKeys?: readonly string[] | undefined;
 }
 
 type Table<K extends string, V> = Readonly<Record<K, V>>;
@@ -107,10 +112,12 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
     tableOf(OUTCOME_KINDS, (code) => errors.labels({ api, code })),
   );
   const durationChildren = tableOf(API_NAMES, (api) => duration.labels({ api }));
+  const perFlag = perFlagCounters(deps.flagKeys ?? [], deps.registry);
 
   return {
-    evaluated: (api, type, reason) => {
+    evaluated: (api, type, reason, flagKey) => {
       evaluationChildren[api][type][reason].inc();
+      perFlag?.get(flagKey)?.[reason].inc();
     },
     failed: (api, kind) => {
       errorChildren[api][kind].inc();
@@ -119,4 +126,28 @@ export function createSidecarMetrics(deps: SidecarMetricsDeps): EvaluationMetric
       durationChildren[api].observe(seconds);
     },
   };
+}
+
+/**
+ * ensign_sidecar_flag_evaluations_total{flag,reason} for the allow-listed flags only, registered only
+ * when there are some. Keyed by flag key alone: a key served in two namespaces shares its series.
+ */
+function perFlagCounters(
+  flagKeys: readonly string[],
+  registry: Registry,
+): ReadonlyMap<string, Table<EvaluationReason, Counter.Internal>> | undefined {
+  if (flagKeys.length === 0) return undefined;
+  if (flagKeys.length > MAX_METRICS_FLAG_KEYS)
+    throw new Error(
+      `at most ${MAX_METRICS_FLAG_KEYS} flag keys may have per-flag metrics, not ${flagKeys.length}`,
+    );
+  const counter = new Counter({
+    name: 'ensign_sidecar_flag_evaluations_total',
+    help: 'Evaluations of the flags named by --metrics-flag-keys (off by default), by flag key and reason.',
+    labelNames: ['flag', 'reason'] as const,
+    registers: [registry],
+  });
+  return new Map(
+    flagKeys.map((flag) => [flag, tableOf(REASONS, (reason) => counter.labels({ flag, reason }))]),
+  );
 }

@@ -52,7 +52,8 @@ export function operatorRegistry(): Registry {
 export function sidecarRegistry(): Registry {
   const registry = new Registry();
   collectProcessMetrics(registry, 'ensign_sidecar_');
-  createSidecarMetrics({ registry, now: () => 0, ruleSets: () => [] });
+  // One allow-listed flag, so the opt-in per-flag counter is registered and documented too.
+  createSidecarMetrics({ registry, now: () => 0, ruleSets: () => [], flagKeys: ['example'] });
   createSyncMetrics(registry, () => 0);
   createAuthMetrics(registry);
   return registry;

@@ -29,7 +29,7 @@ const scrape = async (port: number): Promise<string> =>
   (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 
 beforeAll(async () => {
-  local = await startLocalSystem();
+  local = await startLocalSystem(['--namespaces=default,shop', '--metrics-flag-keys=payments-enabled']);
   for (let i = 0; i < 5; i++) {
     expect((await booleanOf(local.httpUrl, 'payments-enabled')).status).toBe(200);
     expect((await variantOf(local.httpUrl, 'checkout-button', { plan: 'free' })).status).toBe(200);
@@ -162,5 +162,8 @@ describe('metrics of the running binaries', () => {
     expect(await first('sum(ensign_operator_propagation_seconds_count)')).toBeGreaterThanOrEqual(2);
     expect(await first('ensign_sidecar_ruleset_staleness_seconds')).toBe(0);
     expect(await first('ensign_sidecar_sync_state{state="connected"}')).toBe(1);
+    // The opt-in per-flag counter has the allow-listed flag, and only it.
+    expect(await first('sum(ensign_sidecar_flag_evaluations_total{flag="payments-enabled"})')).toBe(5);
+    expect(await p.query('ensign_sidecar_flag_evaluations_total{flag!="payments-enabled"}')).toEqual([]);
   });
 });

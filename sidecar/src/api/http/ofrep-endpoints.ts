@@ -128,7 +128,7 @@ export function ofrepEndpoints(deps: EvaluationApiDeps, maxBodyBytes: number) {
       metrics.failed('ofrep', outcome.error.kind);
       return { ok: false as const, error: ofrepErrorOf(outcome.error) };
     }
-    metrics.evaluated('ofrep', outcome.value.kind, outcome.value.reason);
+    metrics.evaluated('ofrep', outcome.value.kind, outcome.value.reason, key);
     const flag = served.index.flag(key);
     return { ok: true as const, body: ofrepSuccess(outcome.value, flag?.metadata ?? {}) };
   }
