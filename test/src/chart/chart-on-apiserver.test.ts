@@ -3,6 +3,8 @@
 // creates every object, and the restricted Pod Security Standard judged by the API server's own
 // PodSecurity admission for the operator pod and for a pod the webhook injects a sidecar into.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { podSchema } from '@ensign/operator/webhooks/admission-review.ts';
@@ -14,6 +16,7 @@ import { checked } from '../cluster/kubectl.ts';
 import { useControlPlane } from '../cluster/use-control-plane.ts';
 import { applyAddPatch, type AddOperation } from './apply-add-patch.ts';
 import {
+  CHART_DIR,
   chartArgs,
   FULL_VALUES,
   objectOf,
@@ -131,6 +134,12 @@ describe('helm install', () => {
     expect(notes).toContain('ensign.dev/inject: "true"');
     expect(notes).toContain('healthCheckExprs:');
     expect(notes).toContain('resource.customizations.health.ensign.dev_Flag');
+    // The Argo CD health script shipped in the chart, every line of it.
+    const health = join(CHART_DIR, 'health');
+    const lua = readdirSync(health).filter((f) => f.endsWith('.lua'));
+    expect(lua.length).toBeGreaterThan(0);
+    for (const line of readFileSync(join(health, lua[0] ?? ''), 'utf8').split('\n'))
+      expect(notes).toContain(line.trim());
     expect(notes).toContain('kubectl apply --server-side');
   });
 
