@@ -3,6 +3,8 @@
 // diff). The API server evaluates the webhook configuration's selectors and CEL match conditions,
 // applies the JSON patch, defaults and validates the result, and Pod Security admission checks it.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +15,10 @@ import { applyJsonPatch } from '@ensign/operator/webhooks/testdata/apply-json-pa
 import type { ControlPlane } from '../cluster/control-plane.ts';
 import { installCrds } from '../cluster/install-crds.ts';
 import { useControlPlane } from '../cluster/use-control-plane.ts';
-import { kubectlOk, metricValue, OPERATOR_NAMESPACE } from '../harness/cluster-operator.ts';
+import { booleanFlagYaml, kubectlOk, metricValue, OPERATOR_NAMESPACE } from '../harness/cluster-operator.ts';
+import { EnsignProcess, sidecarPorts, tempDir, waitForReady } from '../harness/processes.ts';
 import {
+  containerEnvironment,
   createPod,
   INJECTION_CONFIG,
   startInjectingOperator,
@@ -227,6 +231,37 @@ describe('sidecar injection through the API server', () => {
     expect(stored.spec.containers.map((c) => c.name)).toEqual(['app', 'ensign-sidecar']);
     expect(stored.spec.containers[1]?.restartPolicy).toBeUndefined();
     await expectGolden('fallback', stored);
+  });
+
+  it('gives the sidecar an environment that connects it to the operator and makes it ready', async () => {
+    await kubectlOk(plane, ['apply', '-f', '-'], booleanFlagYaml('checkout', plain, { enabled: true }));
+    const stored = await created(plain, pod(plain, 'runs', { 'ensign.dev/inject': 'true' }));
+    const sidecar = stored.spec.initContainers?.[0] as unknown as {
+      env: Parameters<typeof containerEnvironment>[0];
+    };
+    const env = containerEnvironment(sidecar.env, { 'metadata.name': 'runs', 'metadata.namespace': plain });
+    expect(env.ENSIGN_SIDECAR_ID).toBe(`${plain}/runs`);
+    // What the kubelet would provide: the projected token file and the state volume; and loopback
+    // in place of the Service (this machine has no cluster DNS), checked against the same name.
+    const dir = await tempDir('injected-sidecar');
+    const tokenFile = join(dir, 'token');
+    await writeFile(tokenFile, await plane.createServiceAccountToken(plain, 'web', { audience: 'ensign' }));
+    const ports = await sidecarPorts();
+    const sidecarProcess = new EnsignProcess('injected sidecar', ['sidecar/src/main.ts'], {
+      ...env,
+      ENSIGN_OPERATOR_ADDR: operator?.syncAddress ?? '',
+      ENSIGN_SYNC_SERVER_NAME: 'ensign-operator.ensign-system.svc',
+      ENSIGN_TOKEN_FILE: tokenFile,
+      ENSIGN_STATE_DIR: join(dir, 'state'),
+      ENSIGN_GRPC_ADDR: `127.0.0.1:${ports.grpc}`,
+      ENSIGN_HTTP_ADDR: `127.0.0.1:${ports.http}`,
+      ENSIGN_OPS_ADDR: `127.0.0.1:${ports.ops}`,
+    });
+    try {
+      await waitForReady(sidecarProcess, ports.ops, 30_000);
+    } finally {
+      await sidecarProcess.stop();
+    }
   });
 
   it('counts injections in the operator metrics', async () => {

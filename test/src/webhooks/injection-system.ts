@@ -24,6 +24,8 @@ export interface InjectingOperator {
   readonly proc: EnsignProcess;
   readonly opsPort: number;
   readonly webhookPort: number;
+  /** The sync service, as `127.0.0.1:<port>`. */
+  readonly syncAddress: string;
   /** PEM of the CA that signed the operator's certificates (what injected sidecars must trust). */
   readonly caPem: string;
   /** Name of the MutatingWebhookConfiguration registered for the test. */
@@ -105,6 +107,7 @@ export async function startInjectingOperator(
     proc,
     opsPort: ops,
     webhookPort,
+    syncAddress: `127.0.0.1:${sync}`,
     caPem: ca.certPem,
     configuration,
     async stop() {
@@ -150,4 +153,30 @@ export async function waitForWebhook(plane: ControlPlane, namespace: string): Pr
     20_000,
     250,
   );
+}
+
+type EnvVar = { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } };
+
+/**
+ * A container's environment as the kubelet would give it: downward-API fields from `fields`, and
+ * `$(VAR)` references to earlier variables expanded.
+ */
+export function containerEnvironment(
+  env: readonly EnvVar[],
+  fields: Record<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const variable of env) {
+    const path = variable.valueFrom?.fieldRef?.fieldPath;
+    if (path !== undefined) {
+      const value = fields[path];
+      if (value === undefined) throw new Error(`no value for the downward API field ${path}`);
+      out[variable.name] = value;
+    } else
+      out[variable.name] = (variable.value ?? '').replace(
+        /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
+        (ref, name: string) => out[name] ?? ref,
+      );
+  }
+  return out;
 }
