@@ -12,7 +12,11 @@ import type { ArgoHealth, KstatusResult } from './health-tools.ts';
 
 interface Fixture {
   readonly expect: { readonly argocd: ArgoHealth; readonly kstatus: KstatusResult['status'] };
-  readonly object: { readonly kind: string; readonly metadata: { readonly generation: number } };
+  readonly object: {
+    readonly kind: string;
+    readonly metadata: { readonly generation: number };
+    readonly status?: { readonly conditions?: readonly unknown[] };
+  };
 }
 
 const DIR = join(import.meta.dirname, 'testdata/health');
@@ -34,13 +38,10 @@ describe('the Argo CD health check over status fixtures', () => {
   });
 
   it('answers Degraded with the Stalled message, whatever order the conditions come in', async () => {
-    const stalled = fixtures.find((f) => f.name === 'flag-segment-not-found.yaml')?.fixture.object as {
-      status: { conditions: unknown[] };
-    };
-    const reversed = {
-      ...stalled,
-      status: { ...stalled.status, conditions: [...stalled.status.conditions].reverse() },
-    };
+    const stalled = fixtures.find((f) => f.name === 'flag-segment-not-found.yaml')?.fixture.object;
+    const conditions = stalled?.status?.conditions ?? [];
+    expect(conditions.length).toBe(2);
+    const reversed = { ...stalled, status: { ...stalled?.status, conditions: [...conditions].reverse() } };
     expect(await argoHealthOf(reversed)).toMatchObject({ status: 'Degraded' });
   });
 
