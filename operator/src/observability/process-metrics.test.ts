@@ -10,6 +10,6 @@ describe('collectProcessMetrics', () => {
     const names = metrics.map((m) => m.name);
     expect(names).toContain('ensign_operator_process_cpu_user_seconds_total');
     expect(names).toContain('ensign_operator_nodejs_active_handles');
-    expect(metrics.filter((m) => m.name.endsWith('_total') && m.type !== 'counter')).toEqual([]);
+    expect(metrics.filter((m) => m.name.endsWith('_total') && String(m.type) !== 'counter')).toEqual([]);
   });
 });

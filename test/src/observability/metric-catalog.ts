@@ -63,13 +63,13 @@ export function sidecarRegistry(): Registry {
 export function defaultMetricNames(prefix: string): Set<string> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
-  return new Set(registry.getMetricsAsArray().map((m) => (m as unknown as { name: string }).name));
+  return new Set(registry.getMetricsAsArray().map((m) => m.name));
 }
 
 async function familiesOf(registry: Registry, prefix: string): Promise<MetricFamily[]> {
   const defaults = defaultMetricNames(prefix);
   const out: MetricFamily[] = [];
-  for (const metric of registry.getMetricsAsArray() as Metric[]) {
+  for (const metric of registry.getMetricsAsArray() as unknown as Metric[]) {
     const { name, help, type } = await metric.get();
     if (defaults.has(name)) continue;
     const labels = (metric as unknown as { labelNames?: readonly string[] }).labelNames ?? [];
