@@ -81,7 +81,15 @@ function start(config: FakeConfiguration, leader: { value: boolean }, bundle: { 
     logger: quiet,
     intervalMs: 10_000,
   });
-  return { injector, clock, caChanged: () => listeners.forEach((l) => l()) };
+  return {
+    injector,
+    clock,
+    caChanged: () => {
+      listeners.forEach((l) => {
+        l();
+      });
+    },
+  };
 }
 
 describe('startWebhookCaInjector', () => {
