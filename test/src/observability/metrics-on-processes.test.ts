@@ -158,6 +158,17 @@ describe('metrics of the running binaries', () => {
       ),
     ).toBe(1);
     expect(await first('ensign_operator_leader{job="operator_kubernetes"}')).toBe(1);
+    expect(
+      await first('sum(ensign_operator_reconciles_total{job="operator_kubernetes", result="success"})'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await first('sum(ensign_operator_workqueue_queue_duration_seconds_count{job="operator_kubernetes"})'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await first(
+        `count(ensign_operator_ruleset_revision_info{job="operator_kubernetes", namespace="${clusterNamespace}"})`,
+      ),
+    ).toBe(1);
     expect(await first('sum(ensign_operator_sidecars_connected{job="operator_dir"})')).toBe(2);
     expect(await first('sum(ensign_operator_propagation_seconds_count)')).toBeGreaterThanOrEqual(2);
     expect(await first('ensign_sidecar_ruleset_staleness_seconds')).toBe(0);
