@@ -1,6 +1,6 @@
 // Runs the real helm over charts/ensign and parses what it renders. Rendering and linting need no
 // cluster, so the render suite uses helm on its own; the API-server suite passes plane.helm.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,17 @@ import { clientBinaries } from '../cluster/test-binaries.ts';
 
 export const CHART_DIR = fileURLToPath(new URL('../../../charts/ensign/', import.meta.url));
 export const FULL_VALUES = join(CHART_DIR, 'ci/full-values.yaml');
+/** Every `ci/*-values.yaml` (the files `ct lint` would lint the chart with), full values among them. */
+export const CI_VALUES_FILES: readonly string[] = readdirSync(join(CHART_DIR, 'ci'))
+  .filter((f) => f.endsWith('-values.yaml'))
+  .sort()
+  .map((f) => join(CHART_DIR, 'ci', f));
+
+/** The default values, then each ci/ file: [label, --values files]. */
+export const VALUES_CASES: readonly (readonly [string, readonly string[]])[] = [
+  ['the default values', []],
+  ...CI_VALUES_FILES.map((f) => [`ci/${f.split('/').at(-1) ?? ''}`, [f]] as const),
+];
 
 export type Helm = (args: readonly string[], options?: KubectlOptions) => Promise<KubectlResult>;
 

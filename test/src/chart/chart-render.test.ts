@@ -13,6 +13,7 @@ import {
   chartArgs,
   FULL_VALUES,
   kindsOf,
+  VALUES_CASES,
   objectOf,
   offlineHelm,
   renderChart,
@@ -20,6 +21,13 @@ import {
   type KubeObject,
 } from './chart-helm.ts';
 import { containerOf, deploymentArgs, podSpecOf, restrictedViolations } from './pod-spec.ts';
+
+/** What the downward API gives the operator container in a pod of release ensign. */
+const DOWNWARD_API_ENV = {
+  ENSIGN_OPERATOR_NAMESPACE: 'ensign-system',
+  ENSIGN_LEADER_ELECTION_NAMESPACE: 'ensign-system',
+  ENSIGN_POD_NAME: 'ensign-operator-abc',
+};
 
 let helm: Helm;
 let defaults: KubeObject[];
@@ -39,14 +47,18 @@ beforeAll(async () => {
 });
 
 describe('helm lint', () => {
-  it('is clean with the default values and with every option switched on', async () => {
-    for (const extra of [[], ['--values', FULL_VALUES]]) {
-      const result = await helm(['lint', '--strict', CHART_DIR, ...extra]);
+  for (const [name, valuesFiles] of VALUES_CASES)
+    it(`is clean with ${name}`, async () => {
+      const result = await helm([
+        'lint',
+        '--strict',
+        CHART_DIR,
+        ...valuesFiles.flatMap((f) => ['--values', f]),
+      ]);
       expect(result.code, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toContain('0 chart(s) failed');
       expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
-    }
-  });
+    });
 });
 
 describe('values.schema.json', () => {
@@ -152,28 +164,22 @@ describe('rendered objects', () => {
 });
 
 describe('the operator Deployment', () => {
-  it('passes only flags the operator declares, and sets only ENSIGN_ variables it reads', async () => {
+  it('passes only flags the operator declares, that parse together, and sets only ENSIGN_ variables it reads', async () => {
     const known = new Set(OPERATOR_OPTIONS.map((o) => o.name));
     const envs = new Set(OPERATOR_OPTIONS.map((o) => o.env));
-    const issuer = await renderChart(helm, {
-      valuesFiles: [FULL_VALUES],
-      set: ['certManager.issuerRef.kind=ClusterIssuer', 'certManager.issuerRef.name=corp-ca'],
-    });
-    for (const objects of [defaults, full, issuer]) {
+    for (const [, valuesFiles] of VALUES_CASES) {
+      const objects = await renderChart(helm, { valuesFiles });
       const args = deploymentArgs(objects);
       const names = args.map((a) => /^--([a-z0-9-]+)/.exec(a)?.[1]);
       expect(names.filter((n) => n === undefined || !known.has(n))).toEqual([]);
       const env = (containerOf(objects, 'operator').env ?? []).map((e) => e.name);
       expect(env.filter((name) => name.startsWith('ENSIGN_') && !envs.has(name))).toEqual([]);
+      expect(() => parseOperatorConfig(args, DOWNWARD_API_ENV)).not.toThrow();
     }
   });
 
   it('starts an operator whose configuration parses, self-managed by default and with cert-manager files', () => {
-    const downward = {
-      ENSIGN_OPERATOR_NAMESPACE: 'ensign-system',
-      ENSIGN_LEADER_ELECTION_NAMESPACE: 'ensign-system',
-      ENSIGN_POD_NAME: 'ensign-operator-abc',
-    };
+    const downward = DOWNWARD_API_ENV;
     const selfManaged = parseOperatorConfig(deploymentArgs(defaults), downward) as Record<string, unknown>;
     expect(selfManaged).toMatchObject({
       source: { kind: 'kubernetes' },
