@@ -18,7 +18,7 @@ import { freePort, tempDir, waitFor } from '../harness/processes.ts';
 import { booleanOf, variantOf } from '../harness/rest.ts';
 import { startLocalSystem, type LocalSystem } from '../harness/system.ts';
 import { defaultMetricNames, metricCatalog, type MetricFamily } from './metric-catalog.ts';
-import { promtool, startPrometheus, type RunningPrometheus } from './prometheus-tools.ts';
+import { prometheusToolsDir, promtool, startPrometheus, type RunningPrometheus } from './prometheus-tools.ts';
 
 let local: LocalSystem;
 let cluster: ClusterOperator;
@@ -29,6 +29,7 @@ const scrape = async (port: number): Promise<string> =>
   (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 
 beforeAll(async () => {
+  await prometheusToolsDir(); // installs promtool and Prometheus on a fresh machine
   local = await startLocalSystem(['--namespaces=default,shop', '--metrics-flag-keys=payments-enabled']);
   for (let i = 0; i < 5; i++) {
     expect((await booleanOf(local.httpUrl, 'payments-enabled')).status).toBe(200);
@@ -55,7 +56,7 @@ beforeAll(async () => {
     async () => ((await metricValue(cluster.ports.ops, 'ensign_operator_leader')) === 1 ? true : undefined),
     30_000,
   );
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await prometheus?.stop();
