@@ -148,6 +148,7 @@ export class UninjectedPodsDetector {
     if (!this.#running) return;
     this.#running = false;
     this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
     await Promise.all([this.#pods?.stop(), this.#namespaces?.stop()]);
     await this.#evaluating;
     this.#gauge.reset();
@@ -241,13 +242,13 @@ export class UninjectedPodsDetector {
     if (tally.recorded + tally.alreadyRecorded > 0) this.#o.logger.info(tally, 'SidecarNotInjected events');
   }
 
+  /** At most one evaluation per debounce period: a steady stream of pod events cannot postpone it. */
   #schedule(): void {
-    if (!this.#running) return;
-    this.#o.clock.clearTimeout(this.#timer);
-    this.#timer = this.#o.clock.setTimeout(
-      () => void this.evaluate(),
-      this.#o.debounceMs ?? DEFAULT_DEBOUNCE_MS,
-    );
+    if (!this.#running || this.#timer !== undefined) return;
+    this.#timer = this.#o.clock.setTimeout(() => {
+      this.#timer = undefined;
+      void this.evaluate();
+    }, this.#o.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   }
 
   #informer<T extends PodMetadata | NamespaceMetadata>(
