@@ -50,7 +50,8 @@ export function sidecarEnv(context: SidecarContext, settings: PodSettings): EnvV
     fieldRef('POD_NAMESPACE', 'metadata.namespace'),
     { name: 'ENSIGN_OPERATOR_ADDR', value: context.config.operatorAddress },
   ];
-  if (context.caBundle !== undefined) env.push({ name: 'ENSIGN_SYNC_CA_PEM', value: context.caBundle });
+  if (context.caBundle !== undefined && context.caBundle !== '')
+    env.push({ name: 'ENSIGN_SYNC_CA_PEM', value: context.caBundle });
   if (context.syncServerName !== undefined)
     env.push({ name: 'ENSIGN_SYNC_SERVER_NAME', value: context.syncServerName });
   env.push(

@@ -2,6 +2,7 @@
 // from the API server's version once, picks the serving certificate and the CA bundle (self-managed
 // or files), and serves /inject over HTTPS.
 import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:https';
 import { HttpMethod } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { closeHttp, listenHttp } from '@ensign/core/listen.ts';
@@ -27,7 +28,8 @@ export interface StartInjectionWebhookOptions {
   readonly address: string;
   /** --injection-config when given explicitly; the default path is optional. */
   readonly configFile: string | undefined;
-  readonly client: KubeClient;
+  /** Reads the API server's /version. */
+  readonly client: Pick<KubeClient, 'request'>;
   /** Self-managed certificates; undefined with --cert-mode=files. */
   readonly certificates: Pick<OperatorCertificates, 'webhook' | 'caBundle'> | undefined;
   readonly files: {
@@ -39,9 +41,13 @@ export interface StartInjectionWebhookOptions {
   readonly operatorNamespace: string;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** Where the config is looked for when --injection-config is not given. */
+  readonly defaultConfigFile?: string;
 }
 
 export interface InjectionWebhook {
+  /** The listening server (its address, for tests that listen on port 0). */
+  readonly server: Server;
   close(): Promise<void>;
 }
 
@@ -50,7 +56,11 @@ export async function startInjectionWebhook(
   options: StartInjectionWebhookOptions,
 ): Promise<InjectionWebhook | undefined> {
   const { logger } = options;
-  const config = await readConfig(options.configFile, logger);
+  const config = await readConfig(
+    options.configFile,
+    options.defaultConfigFile ?? DEFAULT_INJECTION_CONFIG,
+    logger,
+  );
   if (config === undefined) return undefined;
   const native = await nativeSidecars(config, options.client, logger);
 
@@ -90,6 +100,7 @@ export async function startInjectionWebhook(
     'injection webhook listening',
   );
   return {
+    server: webhook.server,
     async close() {
       webhook.close();
       fileTls?.close();
@@ -101,9 +112,10 @@ export async function startInjectionWebhook(
 
 async function readConfig(
   explicit: string | undefined,
+  defaultFile: string,
   logger: Logger,
 ): Promise<InjectionConfig | undefined> {
-  const file = explicit ?? DEFAULT_INJECTION_CONFIG;
+  const file = explicit ?? defaultFile;
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -123,7 +135,11 @@ async function readConfig(
 }
 
 /** `native: auto` asks the API server once at start; after a control-plane upgrade, restart the operator. */
-async function nativeSidecars(config: InjectionConfig, client: KubeClient, logger: Logger): Promise<boolean> {
+async function nativeSidecars(
+  config: InjectionConfig,
+  client: Pick<KubeClient, 'request'>,
+  logger: Logger,
+): Promise<boolean> {
   if (config.native !== 'auto') return resolveNativeSidecars(config.native, undefined);
   const result = await client.request<unknown>(HttpMethod.GET, '/version', { timeoutMs: 10_000 });
   if (!result.ok) {
