@@ -3,6 +3,9 @@
 // metric, with one Warning Event each and in the FlagNamespace status, and the report clears when
 // they are gone. The control plane runs no kubelet, so the pods stay Pending; that is enough.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metadataOnly, NAMESPACE, POD } from '@ensign/operator/controllers/uninjected-pods-controller.ts';
+import { KubeClient, type RawWatchEvent } from '@ensign/operator/kube/kube-client.ts';
+import { loadKubeConfig } from '@ensign/operator/kube/load-kube-config.ts';
 import type { ControlPlane } from '../cluster/control-plane.ts';
 import { installCrds } from '../cluster/install-crds.ts';
 import { useControlPlane } from '../cluster/use-control-plane.ts';
@@ -23,6 +26,7 @@ import { waitFor } from '../harness/processes.ts';
 let plane: ControlPlane;
 let ns: string;
 let operator: ClusterOperator;
+let kubeconfig: string;
 
 function podYaml(name: string, annotations: Record<string, string> = {}): string {
   return JSON.stringify({
@@ -40,7 +44,7 @@ async function uninjectedMetric(): Promise<number> {
 beforeAll(async () => {
   plane = await useControlPlane();
   await installCrds(plane);
-  const kubeconfig = await operatorKubeconfig(plane);
+  kubeconfig = await operatorKubeconfig(plane);
   ns = await plane.createNamespace('uninjected');
   // Every pod of this namespace opts in unless it says "false".
   await kubectlOk(plane, ['label', 'namespace', ns, 'ensign.dev/inject=enabled']);
@@ -127,6 +131,34 @@ describe('pods created without the sidecar they asked for', () => {
     expect(await uninjectedMetric()).toBe(2);
     const events = (await eventsIn(plane, ns)).filter((e) => e.reason === 'SidecarNotInjected');
     expect(events).toHaveLength(2);
+  });
+
+  it("reads pods and namespaces as metadata only, with the operator's own permissions", async () => {
+    const api = metadataOnly(new KubeClient(loadKubeConfig(kubeconfig, {})));
+    const listed = await api.list(POD, { namespace: ns });
+    if (!listed.ok) throw new Error(listed.error.message);
+    expect(listed.value.items.length).toBeGreaterThanOrEqual(4);
+    for (const item of listed.value.items) {
+      expect(item).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1' });
+      expect(item).not.toHaveProperty('spec');
+    }
+    const namespaces = await api.list(NAMESPACE, { fieldSelector: `metadata.name=${ns}` });
+    expect(namespaces.ok && namespaces.value.items).toEqual([
+      expect.objectContaining({
+        kind: 'PartialObjectMetadata',
+        metadata: expect.objectContaining({ name: ns }) as unknown,
+      }),
+    ]);
+    const events: RawWatchEvent[] = [];
+    const watch = api.watch(
+      POD,
+      { namespace: ns, resourceVersion: '0', timeoutSeconds: 5, allowWatchBookmarks: false },
+      (event) => events.push(event),
+    );
+    await waitFor('watch events', () => Promise.resolve(events.length >= 4 ? true : undefined), 10_000, 100);
+    watch.abort();
+    expect(events[0]?.object).toMatchObject({ kind: 'PartialObjectMetadata' });
+    expect(events[0]?.object).not.toHaveProperty('spec');
   });
 
   it('clears the report once the pods are gone', async () => {
