@@ -494,7 +494,8 @@ export function renderDashboard(): object {
           label: 'Flag namespace',
           type: 'query',
           datasource: DATASOURCE,
-          query: { query: 'label_values(ensign_operator_ruleset_flags, namespace)', refId: 'namespaces' },
+          // A plain string: every Grafana version reads it (newer ones migrate it to their object form).
+          query: 'label_values(ensign_operator_ruleset_flags, namespace)',
           definition: 'label_values(ensign_operator_ruleset_flags, namespace)',
           includeAll: true,
           allValue: '.*',
