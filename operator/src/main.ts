@@ -167,6 +167,7 @@ const injection =
         },
         serviceName: config['service-name'],
         operatorNamespace: config['operator-namespace'] ?? '',
+        watchedNamespaces: config['watch-namespaces'],
         registry: metrics.registry,
         logger: logger.child({ subsystem: 'webhook' }),
       }).catch((error: unknown) => {

@@ -7,7 +7,12 @@ import { podSettings } from './pod-settings.ts';
 import { appEnv, sidecarContainer, sidecarVolumes, type SidecarContext } from './sidecar-container.ts';
 
 export type PatchResult =
-  | { readonly ok: true; readonly patch: readonly JsonPatchOperation[] }
+  | {
+      readonly ok: true;
+      readonly patch: readonly JsonPatchOperation[];
+      /** Flag namespaces the sidecar serves besides the pod's own (ensign.dev/namespaces). */
+      readonly extraNamespaces: readonly string[];
+    }
   | { readonly ok: false; readonly error: string };
 
 export function buildInjectionPatch(pod: Pod, context: SidecarContext): PatchResult {
@@ -53,7 +58,7 @@ export function buildInjectionPatch(pod: Pod, context: SidecarContext): PatchRes
       ? { op: 'add', path: '/metadata/annotations', value: { [ANNOTATIONS.injected]: 'true' } }
       : { op: 'add', path: `/metadata/annotations/${escapePointer(ANNOTATIONS.injected)}`, value: 'true' },
   );
-  return { ok: true, patch };
+  return { ok: true, patch, extraNamespaces: settings.settings.extraNamespaces };
 }
 
 /** Adds the app env vars a container does not set itself. */

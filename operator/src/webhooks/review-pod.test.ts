@@ -9,6 +9,7 @@ const context: ReviewContext = {
   caBundle: undefined,
   syncServerName: undefined,
   excludedNamespaces: ['kube-system', 'ensign-system'],
+  watchedNamespaces: [],
 };
 
 function review(object: unknown, request: Record<string, unknown> = {}) {
@@ -53,6 +54,18 @@ describe('reviewPod', () => {
     };
     expect(mutated.spec.initContainers[0]).toMatchObject({ name: 'ensign-sidecar', restartPolicy: 'Always' });
     expect(mutated.metadata.annotations['ensign.dev/injected']).toBe('true');
+  });
+
+  it('warns when the operator does not watch a namespace the sidecar will serve', () => {
+    const outcome = reviewPod(review(pod({ 'ensign.dev/namespaces': 'shared,payments' })), {
+      ...context,
+      watchedNamespaces: ['shared', 'other'],
+    });
+    expect(outcome.ok && outcome.review.response.warnings).toEqual([
+      'Ensign: the operator does not watch namespace shop (--watch-namespaces), so the sidecar serves no flags from it',
+      'Ensign: the operator does not watch namespace payments (--watch-namespaces), so the sidecar serves no flags from it',
+    ]);
+    expect(outcome).toMatchObject({ result: 'injected' });
   });
 
   it('allows skipped pods without a patch', () => {

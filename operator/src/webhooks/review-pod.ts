@@ -28,6 +28,8 @@ export type ReviewOutcome =
 
 export interface ReviewContext extends SidecarContext {
   readonly excludedNamespaces: readonly string[];
+  /** --watch-namespaces: the namespaces whose flags the operator serves; empty means all. */
+  readonly watchedNamespaces: readonly string[];
 }
 
 export function reviewPod(body: unknown, context: ReviewContext): ReviewOutcome {
@@ -80,8 +82,22 @@ export function reviewPod(body: unknown, context: ReviewContext): ReviewOutcome 
   return {
     ...base,
     pod: name,
-    review: allow(request.uid, patch.patch, decision.warnings),
+    review: allow(request.uid, patch.patch, [
+      ...decision.warnings,
+      ...unwatchedWarnings([namespace, ...patch.extraNamespaces], context.watchedNamespaces),
+    ]),
     result: 'injected',
     detail: undefined,
   };
+}
+
+/** The sidecar of a namespace the operator does not watch gets an empty rule set: say so at creation. */
+function unwatchedWarnings(namespaces: readonly string[], watched: readonly string[]): string[] {
+  if (watched.length === 0) return [];
+  return namespaces
+    .filter((ns) => !watched.includes(ns))
+    .map(
+      (ns) =>
+        `Ensign: the operator does not watch namespace ${ns} (--watch-namespaces), so the sidecar serves no flags from it`,
+    );
 }

@@ -39,6 +39,8 @@ export interface StartInjectionWebhookOptions {
   };
   readonly serviceName: string;
   readonly operatorNamespace: string;
+  /** --watch-namespaces (empty: all); pods elsewhere get a warning. */
+  readonly watchedNamespaces?: readonly string[];
   readonly registry: Registry;
   readonly logger: Logger;
   /** Where the config is looked for when --injection-config is not given. */
@@ -86,10 +88,18 @@ export async function startInjectionWebhook(
     namespace: options.operatorNamespace,
   });
   const excludedNamespaces = ['kube-system', options.operatorNamespace];
+  const watchedNamespaces = options.watchedNamespaces ?? [];
   const webhook = createWebhookServer({
     tls,
     review: (body) =>
-      reviewPod(body, { config, native, caBundle: caBundle(), syncServerName, excludedNamespaces }),
+      reviewPod(body, {
+        config,
+        native,
+        caBundle: caBundle(),
+        syncServerName,
+        excludedNamespaces,
+        watchedNamespaces,
+      }),
     metrics: createWebhookMetrics(options.registry),
     logger,
     now: () => performance.now(),

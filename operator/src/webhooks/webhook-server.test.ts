@@ -16,6 +16,7 @@ const context = {
   caBundle: undefined,
   syncServerName: undefined,
   excludedNamespaces: ['kube-system'],
+  watchedNamespaces: [],
 };
 let running: WebhookServer | undefined;
 
