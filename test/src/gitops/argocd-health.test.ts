@@ -1,17 +1,24 @@
 // The Argo CD health check (charts/ensign/health/argocd-health.lua) run by gopher-lua, the
 // interpreter Argo CD embeds, over hand-written status fixtures; each fixture also states what
-// kstatus (Flux, Helm 4 --wait) makes of the same object, so the two readings stay side by side.
+// kstatus (Flux `wait`, Helm 4 --wait) and Flux with our published healthCheckExprs make of the
+// same object, so the three readings stay side by side.
 import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../harness/processes.ts';
+import { fluxStatusOf, publishedHealthCheckExprs } from './flux-health.ts';
+import type { FluxStatus } from './flux-health.ts';
 import { argoHealthOf, kstatusOf } from './health-tools.ts';
 import type { ArgoHealth, KstatusResult } from './health-tools.ts';
 
 interface Fixture {
-  readonly expect: { readonly argocd: ArgoHealth; readonly kstatus: KstatusResult['status'] };
+  readonly expect: {
+    readonly argocd: ArgoHealth;
+    readonly kstatus: KstatusResult['status'];
+    readonly flux: FluxStatus;
+  };
   readonly object: {
     readonly kind: string;
     readonly metadata: { readonly generation: number };
@@ -32,9 +39,12 @@ describe('the Argo CD health check over status fixtures', () => {
     );
   });
 
-  it.each(fixtures)('$name: Argo CD and kstatus read it as the fixture says', async ({ fixture }) => {
+  const exprs = publishedHealthCheckExprs();
+
+  it.each(fixtures)('$name: Argo CD, kstatus and Flux read it as the fixture says', async ({ fixture }) => {
     expect(await argoHealthOf(fixture.object)).toEqual(fixture.expect.argocd);
     expect((await kstatusOf(fixture.object)).status).toBe(fixture.expect.kstatus);
+    expect(fluxStatusOf(fixture.object, exprs)).toBe(fixture.expect.flux);
   });
 
   it('answers Degraded with the Stalled message, whatever order the conditions come in', async () => {

@@ -1,4 +1,5 @@
-// kstatus (what Flux's health checks and Helm 4's --wait compute) and our Argo CD health check over
+// kstatus (what Flux's `wait` and Helm 4's --wait compute), Flux with our published healthCheckExprs
+// and our Argo CD health check over
 // the real lifecycle of Flag, Segment and FlagNamespace: objects applied with kubectl to a real API
 // server, reconciled by the real operator (with its own RBAC), read back with `kubectl get -o json`
 // at every step. The operator is stopped for the "not yet observed" steps, so they are certain
@@ -20,6 +21,8 @@ import {
   waitForStatus,
 } from '../harness/cluster-operator.ts';
 import type { ClusterOperator, KubeObject } from '../harness/cluster-operator.ts';
+import { fluxStatusOf, publishedHealthCheckExprs } from './flux-health.ts';
+import type { FluxStatus } from './flux-health.ts';
 import { argoHealthOf, kstatusOf } from './health-tools.ts';
 import type { ArgoHealth, KstatusResult } from './health-tools.ts';
 
@@ -35,12 +38,20 @@ interface Reading {
   readonly object: KubeObject;
   readonly kstatus: KstatusResult;
   readonly argo: ArgoHealth;
+  readonly flux: FluxStatus;
 }
+
+const exprs = publishedHealthCheckExprs();
 
 /** The object as the API server holds it now, and what kstatus and Argo CD make of it. */
 async function read(kind: Kind, name: string): Promise<Reading> {
   const object = await getObject(plane, kind, kind === 'flagnamespace' ? undefined : ns, name);
-  return { object, kstatus: await kstatusOf(object), argo: await argoHealthOf(object) };
+  return {
+    object,
+    kstatus: await kstatusOf(object),
+    argo: await argoHealthOf(object),
+    flux: fluxStatusOf(object, exprs),
+  };
 }
 
 async function apply(yaml: string): Promise<void> {
@@ -94,6 +105,8 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
         status: 'Progressing',
         message: 'Waiting for the Ensign operator to reconcile',
       });
+      // Our healthCheckExprs cannot be evaluated without a status: Flux keeps polling.
+      expect(reading.flux, kind).toBe('Unknown');
     }
   });
 
@@ -109,6 +122,7 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
       expect(reading.object.status?.observedGeneration, kind).toBe(reading.object.metadata.generation);
       expect(reading.kstatus.status, kind).toBe('Current');
       expect(reading.argo.status, kind).toBe('Healthy');
+      expect(reading.flux, kind).toBe('Current');
     }
   });
 
@@ -140,6 +154,7 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
         status: 'Progressing',
         message: `Waiting for the Ensign operator to observe generation ${generation}`,
       });
+      expect(reading.flux, kind).toBe('InProgress');
     }
     await startOperator();
     for (const [kind, name] of [
@@ -149,7 +164,11 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
     ] as const) {
       await waitReady(kind, name, 'True');
       const reading = await read(kind, name);
-      expect([reading.kstatus.status, reading.argo.status], kind).toEqual(['Current', 'Healthy']);
+      expect([reading.kstatus.status, reading.argo.status, reading.flux], kind).toEqual([
+        'Current',
+        'Healthy',
+        'Current',
+      ]);
     }
   });
 
@@ -161,16 +180,22 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
     expect(flag.kstatus.message).toContain('gold-members');
     expect(flag.argo.status).toBe('Degraded');
     expect(flag.argo.message).toBe(flag.kstatus.message);
+    expect(flag.flux).toBe('Failed');
 
     await waitReady('flagnamespace', ns, 'False');
     const namespace = await read('flagnamespace', ns);
     expect(namespace.kstatus.status).toBe('Failed');
     expect(namespace.kstatus.message).toContain('Flag checkout (SegmentNotFound)');
     expect(namespace.argo).toEqual({ status: 'Degraded', message: namespace.kstatus.message });
+    expect(namespace.flux).toBe('Failed');
 
     // The Segment that exists is not at fault.
     const segment = await read('segment', 'vip');
-    expect([segment.kstatus.status, segment.argo.status]).toEqual(['Current', 'Healthy']);
+    expect([segment.kstatus.status, segment.argo.status, segment.flux]).toEqual([
+      'Current',
+      'Healthy',
+      'Current',
+    ]);
   });
 
   it('creating the missing Segment makes the Flag and its FlagNamespace Current and Healthy again', async () => {
