@@ -46,6 +46,20 @@ async function kubectlOk(args: readonly string[], input?: string): Promise<strin
   return checked(await plane.kubectl(args, input === undefined ? {} : { input }), args);
 }
 
+/**
+ * Polls instead of `kubectl wait`, which fails outright while a brand-new CRD has no
+ * status.conditions yet.
+ */
+async function waitEstablished(crd: string): Promise<void> {
+  const jsonPath = '-o=jsonpath={.status.conditions[?(@.type=="Established")].status}';
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const got = await plane.kubectl(['get', 'crd', crd, jsonPath]);
+    if (got.stdout.trim() === 'True') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`CRD ${crd} was not Established within 60 s`);
+}
+
 function toYamlStream(objects: readonly unknown[]): string {
   return objects.map((o) => stringify(o)).join('---\n');
 }
@@ -61,12 +75,7 @@ beforeAll(async () => {
       '--field-manager=ensign-chart-tests',
       ...files.flatMap((f) => ['-f', f]),
     ]);
-    await kubectlOk([
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
-      ...crds.names.map((n) => `crd/${n}`),
-    ]);
+    for (const name of crds.names) await waitEstablished(name);
   }
   ns = await plane.createNamespace('ensign-chart');
   restrictedNs = await plane.createNamespace('ensign-chart-restricted');
@@ -74,7 +83,9 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  if (installed) await plane.helm(['uninstall', release, '--namespace', ns, '--wait=false']);
+  // helm uninstall deletes the cluster-scoped ClusterRole(Binding) and webhook configuration.
+  const uninstall = ['uninstall', release, '--namespace', ns];
+  if (installed) checked(await plane.helm(uninstall), ['helm', ...uninstall]);
   // The monitoring and cert-manager CRDs exist only for this suite; other suites never see them.
   await plane.kubectl([
     'delete',

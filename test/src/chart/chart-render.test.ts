@@ -156,6 +156,12 @@ describe('rendered objects', () => {
     expect(kindsOf(single)).not.toContain('PodDisruptionBudget');
   });
 
+  it('refuse Kubernetes older than 1.29', async () => {
+    const result = await helm(['template', ...chartArgs(), '--kube-version', '1.28.9']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('>=1.29.0-0');
+  });
+
   it('refuse several replicas without leader election', async () => {
     const result = await helm(['template', ...chartArgs({ set: ['leaderElection.enabled=false'] })]);
     expect(result.code).not.toBe(0);
@@ -463,5 +469,49 @@ describe('monitoring objects', () => {
     const files = existsSync(dashboards) ? readdirSync(dashboards).filter((f) => f.endsWith('.json')) : [];
     expect(Object.keys(configMap.data ?? {}).sort()).toEqual(files.sort());
     for (const name of files) expect(() => JSON.parse(configMap.data?.[name] ?? '') as unknown).not.toThrow();
+  });
+});
+
+describe('the NetworkPolicy', () => {
+  interface Rule {
+    ports: { port: string | number; protocol: string }[];
+    from?: unknown[];
+    to?: unknown[];
+  }
+
+  it('opens the webhook, sync and metrics ports the operator container declares, and egress to DNS and the API server', () => {
+    const policy = objectOf(full, 'NetworkPolicy').spec as {
+      podSelector: { matchLabels: Record<string, string> };
+      ingress: Rule[];
+      egress: Rule[];
+    };
+    const declared = (containerOf(full, 'operator').ports as { name: string }[]).map((p) => p.name);
+    expect(policy.ingress.map((r) => r.ports.map((p) => p.port))).toEqual([
+      ['webhook'],
+      ['sync'],
+      ['metrics'],
+    ]);
+    for (const rule of policy.ingress) for (const p of rule.ports) expect(declared).toContain(p.port);
+    expect(policy.egress[0]?.ports).toEqual([
+      { port: 53, protocol: 'UDP' },
+      { port: 53, protocol: 'TCP' },
+    ]);
+    expect(policy.egress[1]).toEqual({
+      ports: [
+        { port: 443, protocol: 'TCP' },
+        { port: 6443, protocol: 'TCP' },
+      ],
+      to: [{ ipBlock: { cidr: '10.0.0.1/32' } }],
+    });
+    const podLabels = (objectOf(full, 'Deployment').spec as { template: { metadata: { labels: object } } })
+      .template.metadata.labels;
+    expect(podLabels).toMatchObject(policy.podSelector.matchLabels);
+  });
+
+  it('lets every pod reach the sync port by default, where injected sidecars run', async () => {
+    const objects = await renderChart(helm, { set: ['networkPolicy.enabled=true'] });
+    const policy = objectOf(objects, 'NetworkPolicy').spec as { ingress: Rule[] };
+    expect(policy.ingress[1]?.from).toEqual([{ namespaceSelector: {} }]);
+    expect(policy.ingress[0]?.from).toBeUndefined();
   });
 });
