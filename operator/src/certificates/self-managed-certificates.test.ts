@@ -42,14 +42,20 @@ class FakeSecret {
   }
 }
 
-function start(secret: FakeSecret, clock: ManualClock, leader: { value: boolean }, intervalMs = 60_000) {
+function start(
+  secret: FakeSecret,
+  clock: ManualClock,
+  leader: { value: boolean },
+  intervalMs = 60_000,
+  logger: typeof quiet = quiet,
+) {
   return startSelfManagedCertificates({
     api: secret.api(),
     names,
     isLeader: () => leader.value,
     clock,
     random: () => 0.5,
-    logger: quiet,
+    logger,
     intervalMs,
   });
 }
@@ -101,7 +107,9 @@ describe('startSelfManagedCertificates', () => {
   it('lets any replica repair a Secret that cannot serve, and tells CA listeners', async () => {
     const secret = new FakeSecret();
     const clock = new ManualClock(Date.now());
-    const follower = await start(secret, clock, { value: false });
+    const warnings: { obj: object; msg: string }[] = [];
+    const logger = { ...quiet, warn: (obj: object, msg: string) => void warnings.push({ obj, msg }) };
+    const follower = await start(secret, clock, { value: false }, 60_000, logger);
     const before = follower.caBundle();
     let caChanges = 0;
     follower.onCaChange(() => caChanges++);
@@ -113,6 +121,15 @@ describe('startSelfManagedCertificates', () => {
     expect(follower.caBundle()).not.toBe(before);
     expect(follower.caBundle()).toBe(secret.stored?.data[DATA_KEY.caBundle]);
     expect(caChanges).toBe(1);
+    expect(warnings).toEqual([
+      {
+        msg: 'certificate Secret cannot serve as it is; re-issuing',
+        obj: expect.objectContaining({
+          ca: 'create',
+          reasons: [expect.stringMatching(/^CA certificate does not parse/) as string],
+        }) as object,
+      },
+    ]);
     follower.close();
   });
 
