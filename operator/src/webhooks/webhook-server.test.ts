@@ -9,11 +9,18 @@ import { reviewPod } from './review-pod.ts';
 import { createWebhookMetrics } from './webhook-metrics.ts';
 import { createWebhookServer, type WebhookServer } from './webhook-server.ts';
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+/** Every log record the server writes, to check what reaches the log. */
+const logged: unknown[] = [];
+const quiet = {
+  debug: (obj: object, msg: string) => logged.push({ ...obj, msg }),
+  info: (obj: object, msg: string) => logged.push({ ...obj, msg }),
+  warn: (obj: object, msg: string) => logged.push({ ...obj, msg }),
+};
+const CA_BUNDLE = '-----BEGIN CERTIFICATE-----\nMIIB-bundle\n-----END CERTIFICATE-----\n';
 const context = {
   config: injectionConfigSchema.parse({ image: 'sidecar:1', operatorAddress: 'operator:8443' }),
   native: true,
-  caBundle: undefined,
+  caBundle: CA_BUNDLE,
   syncServerName: undefined,
   excludedNamespaces: ['kube-system'],
   watchedNamespaces: [],
@@ -127,6 +134,16 @@ describe('createWebhookServer', () => {
     expect(metrics).toContain('ensign_operator_webhook_requests_total{result="injected"} 1');
     expect(metrics).toContain('ensign_operator_webhook_requests_total{result="skipped"} 0');
     expect(metrics).toContain('ensign_operator_webhook_duration_seconds_count 1');
+    // One line naming the pod and the result; never the CA bundle or the pod spec.
+    expect(logged).toContainEqual({
+      namespace: 'shop',
+      pod: 'web',
+      result: 'injected',
+      detail: undefined,
+      msg: 'sidecar injected',
+    });
+    expect(JSON.stringify(logged)).not.toContain('MIIB-bundle');
+    expect(JSON.stringify(logged)).not.toContain('containers');
   });
 
   it('refuses other paths, methods, content types, bodies that are not JSON and oversized bodies', async () => {

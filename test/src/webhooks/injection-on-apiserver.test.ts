@@ -150,6 +150,31 @@ describe('sidecar injection through the API server', () => {
     await expectGolden('opted-out', optedOut);
   });
 
+  it('prepends the sidecar to existing init containers and appends to existing env and volumes', async () => {
+    const stored = await created(
+      labelled,
+      pod(labelled, 'existing-lists', undefined, {
+        initContainers: [{ name: 'migrate', image: 'registry.example/shop/migrate:1' }],
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.example/shop/web:1.4.2',
+            env: [{ name: 'OFREP_ENDPOINT', value: 'http://flags.example:8016' }],
+            volumeMounts: [{ name: 'config', mountPath: '/config' }],
+          },
+        ],
+        volumes: [{ name: 'config', emptyDir: {} }],
+      }),
+    );
+    expect(stored.spec.initContainers?.map((c) => c.name)).toEqual(['ensign-sidecar', 'migrate']);
+    expect(stored.spec.containers[0]?.env).toEqual([
+      { name: 'OFREP_ENDPOINT', value: 'http://flags.example:8016' },
+      { name: 'ENSIGN_GRPC_ADDR', value: '127.0.0.1:8413' },
+      { name: 'ENSIGN_HTTP_ADDR', value: 'http://127.0.0.1:8414' },
+    ]);
+    await expectGolden('existing-lists', stored);
+  });
+
   it('keeps an already injected pod as it is, whether the match conditions or the webhook notice', async () => {
     const skippedBefore = await metricValue(
       operator?.opsPort ?? 0,
