@@ -104,13 +104,16 @@ describe('kubectl apply --dry-run=server', () => {
   for (const [name, valuesFiles] of VALUES_CASES)
     it(`accepts every object the chart renders with ${name}`, async () => {
       const objects = await render(valuesFiles);
-      const result = await plane.kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], {
-        input: toYamlStream(objects),
-      });
-      expect(result.code, result.stderr).toBe(0);
-      const applied = result.stdout.trim().split('\n');
-      expect(applied).toHaveLength(objects.length);
-      for (const line of applied) expect(line).toMatch(/ (created|configured|unchanged) \(server dry run\)$/);
+      // Client-side apply (Helm 3, kubectl) and server-side apply (Helm 4, Argo CD ServerSideApply).
+      for (const mode of [[], ['--server-side', '--field-manager=ensign-chart-tests']]) {
+        const args = ['apply', ...mode, '--dry-run=server', '--validate=strict', '-f', '-'];
+        const result = await plane.kubectl(args, { input: toYamlStream(objects) });
+        expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+        const applied = result.stdout.trim().split('\n');
+        expect(applied).toHaveLength(objects.length);
+        for (const line of applied)
+          expect(line).toMatch(/ (created|configured|unchanged|serverside-applied) \(server dry run\)$/);
+      }
     });
 });
 
