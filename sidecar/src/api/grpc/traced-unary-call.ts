@@ -14,11 +14,23 @@ export function tracedUnaryCall<Req, Res>(
       const value = call.metadata.get(name)[0];
       return typeof value === 'string' ? value : undefined;
     });
+    let ended = false;
+    const end = (code: number): void => {
+      if (ended) return;
+      ended = true;
+      span.end(code);
+    };
     span.run(() => {
-      handler(call, (error, value, trailer, flags) => {
-        span.end(error === null ? status.OK : (error.code ?? status.UNKNOWN));
-        callback(error, value, trailer, flags);
-      });
+      try {
+        handler(call, (error, value, trailer, flags) => {
+          end(error === null ? status.OK : (error.code ?? status.UNKNOWN));
+          callback(error, value, trailer, flags);
+        });
+      } catch (error) {
+        // grpc-js answers a throwing handler with UNKNOWN; the span must not stay open.
+        end(status.UNKNOWN);
+        throw error;
+      }
     });
   };
 }
