@@ -117,6 +117,23 @@ describe('kubectl apply --dry-run=server', () => {
     });
 });
 
+describe('the CRD upgrade of docs/upgrade.md', () => {
+  it('applies the chart’s crds/ server-side over CRDs another manager created', async () => {
+    // installCrds() created them with its own field manager, as `helm install` would have.
+    const doc = readFileSync(join(CHART_DIR, '../../docs/upgrade.md'), 'utf8');
+    const command = /^kubectl apply --server-side --force-conflicts -f charts\/ensign\/crds\/$/m.exec(
+      doc,
+    )?.[0];
+    expect(command).toBeDefined();
+    const args = [...(command ?? '').split(' ').slice(1, -1), join(CHART_DIR, 'crds'), '--dry-run=server'];
+    const result = await plane.kubectl(args);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      'customresourcedefinition.apiextensions.k8s.io/flags.ensign.dev serverside-applied',
+    );
+  });
+});
+
 describe('helm install', () => {
   it('creates every object the chart renders and prints the notes', async () => {
     const args = ['install', ...chartArgs({ release, namespace: ns, valuesFiles: [FULL_VALUES] })];
