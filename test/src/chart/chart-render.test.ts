@@ -350,6 +350,16 @@ describe('the MutatingWebhookConfiguration', () => {
     );
   });
 
+  it('adds the objectSelector to every webhook only when one is given', () => {
+    const selectors = (
+      objectOf(full, 'MutatingWebhookConfiguration').webhooks as { objectSelector?: unknown }[]
+    ).map((w) => w.objectSelector);
+    expect(selectors).toEqual([
+      { matchExpressions: [{ key: 'example.com/batch-job', operator: 'DoesNotExist' }] },
+      { matchExpressions: [{ key: 'example.com/batch-job', operator: 'DoesNotExist' }] },
+    ]);
+  });
+
   it('is reachable: every webhook calls a port of the rendered Service', () => {
     const service = objectOf(defaults, 'Service');
     const ports = (service.spec as { ports: { port: number }[] }).ports.map((p) => p.port);
