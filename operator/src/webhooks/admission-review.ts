@@ -9,6 +9,7 @@ const container = z.looseObject({
   name: z.string(),
   env: z.array(envVar).nullish(),
   envFrom: z.array(z.unknown()).nullish(),
+  volumeMounts: z.array(z.looseObject({ name: z.string(), mountPath: z.string() })).nullish(),
 });
 const volume = z.looseObject({ name: z.string() });
 

@@ -146,3 +146,25 @@ describe('buildInjectionPatch golden files', () => {
     });
   }
 });
+
+describe('the token mount for app containers', () => {
+  it('leaves a container alone that already mounts something at the token path', () => {
+    const pod = podSchema.parse({
+      metadata: { annotations: { 'ensign.dev/inject': 'true' } },
+      spec: {
+        serviceAccountName: 'web',
+        containers: [
+          {
+            ...app,
+            volumeMounts: [{ name: 'mine', mountPath: '/var/run/secrets/ensign.dev/serviceaccount' }],
+          },
+          { name: 'worker', image: app.image },
+        ],
+      },
+    });
+    const result = buildInjectionPatch(pod, context(true));
+    if (!result.ok) throw new Error(result.error);
+    const mountPaths = result.patch.filter((op) => op.path.includes('volumeMounts')).map((op) => op.path);
+    expect(mountPaths).toEqual(['/spec/containers/1/volumeMounts']);
+  });
+});

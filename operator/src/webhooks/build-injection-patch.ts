@@ -4,7 +4,13 @@
 import { escapePointer, type JsonPatchOperation, type Pod, type PodContainer } from './admission-review.ts';
 import { ANNOTATIONS, STATE_VOLUME, TOKEN_VOLUME } from './injection-names.ts';
 import { podSettings } from './pod-settings.ts';
-import { appEnv, sidecarContainer, sidecarVolumes, type SidecarContext } from './sidecar-container.ts';
+import {
+  APP_TOKEN_MOUNT,
+  appEnv,
+  sidecarContainer,
+  sidecarVolumes,
+  type SidecarContext,
+} from './sidecar-container.ts';
 
 export type PatchResult =
   | {
@@ -61,14 +67,21 @@ export function buildInjectionPatch(pod: Pod, context: SidecarContext): PatchRes
   return { ok: true, patch, extraNamespaces: settings.settings.extraNamespaces };
 }
 
-/** Adds the app env vars a container does not set itself. */
+/**
+ * Adds the app env vars a container does not set itself, and the token mount unless the container
+ * already mounts something at that path.
+ */
 function envOperations(containerPath: string, container: PodContainer): JsonPatchOperation[] {
   const own = new Set((container.env ?? []).map((e) => e.name));
-  return appendAll(
-    `${containerPath}/env`,
-    container.env,
-    appEnv().filter((e) => !own.has(e.name)),
-  );
+  const mounted = (container.volumeMounts ?? []).some((m) => m.mountPath === APP_TOKEN_MOUNT.mountPath);
+  return [
+    ...appendAll(
+      `${containerPath}/env`,
+      container.env,
+      appEnv().filter((e) => !own.has(e.name)),
+    ),
+    ...appendAll(`${containerPath}/volumeMounts`, container.volumeMounts, mounted ? [] : [APP_TOKEN_MOUNT]),
+  ];
 }
 
 function appendAll(

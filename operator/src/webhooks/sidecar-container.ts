@@ -116,6 +116,13 @@ export function sidecarVolumes(config: InjectionConfig): Record<string, unknown>
 }
 
 /**
+ * The pod's projected token (audience "ensign"), mounted read-only into app containers too: the
+ * sidecar requires callers to authenticate, and this is the credential an app in the pod has
+ * without any set-up. ENSIGN_TOKEN_FILE says where it is; apps re-read it (the kubelet rotates it).
+ */
+export const APP_TOKEN_MOUNT = { name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true } as const;
+
+/**
  * What app containers are told. ENSIGN_* are ours; OFREP_ENDPOINT is the variable OpenFeature's
  * OFREP providers read (OpenFeature protocol ADR 0007). Flipt's SDKs read no env var, and the
  * flagd providers' FLAGD_* would point them at a protocol the sidecar does not serve.
@@ -125,6 +132,7 @@ export function appEnv(): EnvVar[] {
   return [
     { name: 'ENSIGN_GRPC_ADDR', value: `127.0.0.1:${SIDECAR_PORTS.grpc}` },
     { name: 'ENSIGN_HTTP_ADDR', value: http },
+    { name: 'ENSIGN_TOKEN_FILE', value: `${TOKEN_MOUNT_PATH}/${TOKEN_FILE}` },
     { name: 'OFREP_ENDPOINT', value: http },
   ];
 }

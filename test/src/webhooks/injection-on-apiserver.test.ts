@@ -171,6 +171,11 @@ describe('sidecar injection through the API server', () => {
       { name: 'OFREP_ENDPOINT', value: 'http://flags.example:8016' },
       { name: 'ENSIGN_GRPC_ADDR', value: '127.0.0.1:8413' },
       { name: 'ENSIGN_HTTP_ADDR', value: 'http://127.0.0.1:8414' },
+      { name: 'ENSIGN_TOKEN_FILE', value: '/var/run/secrets/ensign.dev/serviceaccount/token' },
+    ]);
+    expect(stored.spec.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual([
+      '/config',
+      '/var/run/secrets/ensign.dev/serviceaccount',
     ]);
     await expectGolden('existing-lists', stored);
   });
