@@ -47,7 +47,11 @@ function start(
   clock: ManualClock,
   leader: { value: boolean },
   intervalMs = 60_000,
-  logger: typeof quiet = quiet,
+  logger: {
+    info: () => undefined;
+    debug: () => undefined;
+    warn: (obj: object, msg: string) => undefined;
+  } = quiet,
 ) {
   return startSelfManagedCertificates({
     api: secret.api(),

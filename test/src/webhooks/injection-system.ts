@@ -120,7 +120,7 @@ export async function startInjectingOperator(
 export interface KubePod {
   metadata: { name: string; namespace: string; annotations?: Record<string, string>; [key: string]: unknown };
   spec: {
-    containers: { name: string; [key: string]: unknown }[];
+    containers: { name: string; volumeMounts?: { mountPath: string }[]; [key: string]: unknown }[];
     initContainers?: { name: string; restartPolicy?: string; [key: string]: unknown }[];
     [key: string]: unknown;
   };
