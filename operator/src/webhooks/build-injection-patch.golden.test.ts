@@ -16,7 +16,10 @@ image: ghcr.io/ensign-dev/ensign-sidecar:0.1.0
 imagePullPolicy: IfNotPresent
 native: auto
 operatorAddress: ensign-operator.ensign-system.svc:8443
-resources: {requests: {cpu: 10m, memory: 64Mi}, limits: {memory: 128Mi}}
+resources: {requests: {cpu: 10m, memory: 96Mi}, limits: {memory: 256Mi}}
+env:
+  - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: "http://otel-collector.monitoring:4317"}
+  - {name: OTEL_RESOURCE_ATTRIBUTES, value: "k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE)"}
 tokenExpirationSeconds: 600
 logLevel: info
 `;

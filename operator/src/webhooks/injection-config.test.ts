@@ -19,11 +19,12 @@ describe('parseInjectionConfig', () => {
         imagePullPolicy: 'IfNotPresent',
         native: 'auto',
         operatorAddress: 'ensign-operator.ensign-system.svc:8443',
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+        resources: { requests: { cpu: '10m', memory: '96Mi' }, limits: { memory: '256Mi' } },
         tokenExpirationSeconds: 600,
         logLevel: 'info',
         startupTimeoutSeconds: 120,
         appEnv: true,
+        env: [],
       },
     });
   });
@@ -58,6 +59,7 @@ operatorAddress: ensign-operator
 resources: {requests: {cpu: lots}}
 tokenExpirationSeconds: 60
 extra: 1
+env: [{name: ENSIGN_AUTH, value: none}, {name: "1BAD", value: x}]
 `,
       '/etc/ensign/injection.yaml',
     );
@@ -69,6 +71,8 @@ extra: 1
     expect(error).toContain('resources.requests.cpu: must be a Kubernetes quantity');
     expect(error).toMatch(/tokenExpirationSeconds: Too small: expected number to be >=600/);
     expect(error).toMatch(/Unrecognized key: "extra"/);
+    expect(error).toContain('env.0.name: is set by the webhook itself');
+    expect(error).toContain('env.1.name: must be an environment variable name');
   });
 
   it('reports YAML syntax errors and a missing image', () => {

@@ -22,6 +22,8 @@ const imageReference = z
   .min(1)
   .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i, 'must be an image reference like registry/name:tag or name@sha256:…');
 
+const RESERVED_ENV = /^(ENSIGN_.*|POD_NAME|POD_NAMESPACE)$/;
+
 export const NATIVE_MODES = ['auto', 'always', 'never'] as const;
 export type NativeMode = (typeof NATIVE_MODES)[number];
 
@@ -37,7 +39,9 @@ export const injectionConfigSchema = z.strictObject({
   syncServerName: z.string().min(1).max(253).optional(),
   resources: z
     .strictObject({ requests: resourceList.optional(), limits: resourceList.optional() })
-    .default({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
+    // An idle sidecar's resident set is ~75 MiB anonymous plus the Node binary's pages, all charged
+    // to the container's cgroup: a 128Mi limit leaves no head-room for a large rule set.
+    .default({ requests: { cpu: '10m', memory: '96Mi' }, limits: { memory: '256Mi' } }),
   // The API server refuses projected tokens shorter than 10 minutes.
   tokenExpirationSeconds: z.number().int().min(600).max(86_400).default(600),
   logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -45,6 +49,24 @@ export const injectionConfigSchema = z.strictObject({
   startupTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
   /** Whether app containers get ENSIGN_* and OFREP_ENDPOINT env vars (pods can opt out). */
   appEnv: z.boolean().default(true),
+  /**
+   * Extra env vars for the sidecar container, after its own (so `$(POD_NAME)` and
+   * `$(POD_NAMESPACE)` expand) — e.g. OTEL_EXPORTER_OTLP_ENDPOINT to turn tracing on.
+   */
+  env: z
+    .array(
+      z.strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+          .refine((name) => !RESERVED_ENV.test(name), {
+            message: 'is set by the webhook itself (ENSIGN_* and POD_NAME/POD_NAMESPACE are reserved)',
+          }),
+        value: z.string(),
+      }),
+    )
+    .max(50)
+    .default([]),
 });
 
 export type InjectionConfig = z.infer<typeof injectionConfigSchema>;

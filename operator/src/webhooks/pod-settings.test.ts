@@ -9,7 +9,7 @@ describe('podSettings', () => {
     expect(podSettings({}, config)).toEqual({
       ok: true,
       settings: {
-        resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+        resources: { requests: { cpu: '10m', memory: '96Mi' }, limits: { memory: '256Mi' } },
         extraNamespaces: [],
         logLevel: 'info',
         appEnv: true,
@@ -18,10 +18,10 @@ describe('podSettings', () => {
   });
 
   it('overrides single resources and keeps the others', () => {
-    const result = podSettings({ 'ensign.dev/memory-limit': '256Mi', 'ensign.dev/cpu-limit': '1' }, config);
+    const result = podSettings({ 'ensign.dev/memory-limit': '384Mi', 'ensign.dev/cpu-limit': '1' }, config);
     expect(result.ok && result.settings.resources).toEqual({
-      requests: { cpu: '10m', memory: '64Mi' },
-      limits: { memory: '256Mi', cpu: '1' },
+      requests: { cpu: '10m', memory: '96Mi' },
+      limits: { memory: '384Mi', cpu: '1' },
     });
   });
 
@@ -49,7 +49,7 @@ describe('podSettings', () => {
     expect(podSettings({ 'ensign.dev/memory-request': '512Mi' }, config)).toEqual({
       ok: false,
       error:
-        "the sidecar's memory request 512Mi exceeds its memory limit 128Mi (check annotation ensign.dev/memory-request)",
+        "the sidecar's memory request 512Mi exceeds its memory limit 256Mi (check annotation ensign.dev/memory-request)",
     });
   });
 

@@ -66,6 +66,7 @@ export function sidecarEnv(context: SidecarContext, settings: PodSettings): EnvV
     // The kubelet expands $(VAR) from the env vars defined above it.
     { name: 'ENSIGN_SIDECAR_ID', value: '$(POD_NAMESPACE)/$(POD_NAME)' },
     { name: 'ENSIGN_LOG_LEVEL', value: settings.logLevel },
+    ...context.config.env,
   );
   return env;
 }
