@@ -92,7 +92,15 @@ export interface LayoutShell {
   readonly into: string;
   /** Runs `npm <args>` in a directory. */
   readonly npm: (args: readonly string[], cwd: string) => Promise<void>;
+  /**
+   * Copies a directory tree from one stage into another, keeping symlinks as they are. Defaults to
+   * a real copy; hard links are enough when nothing writes to the stages afterwards.
+   */
+  readonly copyTree?: (from: string, to: string) => Promise<void>;
 }
+
+const copyTreeByCopying = (from: string, to: string): Promise<void> =>
+  cp(from, to, { recursive: true, verbatimSymlinks: true });
 
 async function copyFromContext(shell: LayoutShell, source: string, target: string): Promise<void> {
   const absolute = join(shell.contextDir, source);
@@ -132,7 +140,8 @@ export async function layOutImage(dockerfile: Dockerfile, shell: LayoutShell): P
         ? join(root, step.destination, basename(step.source))
         : join(root, step.destination);
     if (step.fromStage === undefined) await copyFromContext(shell, step.source, target);
-    else await cp(sourcePath, target, { recursive: true, verbatimSymlinks: true });
+    else if (sourceIsDir) await (shell.copyTree ?? copyTreeByCopying)(sourcePath, target);
+    else await cp(sourcePath, target);
   }
   return stageDirs.at(-1) ?? shell.into;
 }
