@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../harness/processes.ts';
-import { fluxStatusOf, publishedHealthCheckExprs } from './flux-health.ts';
+import { fluxHealthOf, publishedHealthCheckExprs } from './flux-health.ts';
 import type { FluxStatus } from './flux-health.ts';
 import { argoHealthOf, kstatusOf } from './health-tools.ts';
 import type { ArgoHealth, KstatusResult } from './health-tools.ts';
@@ -44,7 +44,15 @@ describe('the Argo CD health check over status fixtures', () => {
   it.each(fixtures)('$name: Argo CD, kstatus and Flux read it as the fixture says', async ({ fixture }) => {
     expect(await argoHealthOf(fixture.object)).toEqual(fixture.expect.argocd);
     expect((await kstatusOf(fixture.object)).status).toBe(fixture.expect.kstatus);
-    expect(fluxStatusOf(fixture.object, exprs)).toBe(fixture.expect.flux);
+    expect((await fluxHealthOf(fixture.object, exprs)).status).toBe(fixture.expect.flux);
+  });
+
+  it('leaves Flux polling on an object without status: cel-go cannot find the key', async () => {
+    const fresh = fixtures.find((f) => f.name === 'flag-without-status.yaml')?.fixture.object ?? {};
+    expect(await fluxHealthOf(fresh, exprs)).toEqual({
+      status: 'Unknown',
+      error: expect.stringContaining('no such attribute') as unknown,
+    });
   });
 
   it('answers Degraded with the Stalled message, whatever order the conditions come in', async () => {

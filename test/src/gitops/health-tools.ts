@@ -18,7 +18,7 @@ export interface ArgoHealth {
   readonly message?: string;
 }
 
-function runWithInput(command: string, args: readonly string[], input: string): Promise<string> {
+export function runWithInput(command: string, args: readonly string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -21,7 +21,7 @@ import {
   waitForStatus,
 } from '../harness/cluster-operator.ts';
 import type { ClusterOperator, KubeObject } from '../harness/cluster-operator.ts';
-import { fluxStatusOf, publishedHealthCheckExprs } from './flux-health.ts';
+import { fluxHealthOf, publishedHealthCheckExprs } from './flux-health.ts';
 import type { FluxStatus } from './flux-health.ts';
 import { argoHealthOf, kstatusOf } from './health-tools.ts';
 import type { ArgoHealth, KstatusResult } from './health-tools.ts';
@@ -50,7 +50,7 @@ async function read(kind: Kind, name: string): Promise<Reading> {
     object,
     kstatus: await kstatusOf(object),
     argo: await argoHealthOf(object),
-    flux: fluxStatusOf(object, exprs),
+    flux: (await fluxHealthOf(object, exprs)).status,
   };
 }
 
