@@ -25,9 +25,12 @@ export const VALUES_CASES: readonly (readonly [string, readonly string[]])[] = [
 
 export type Helm = (args: readonly string[], options?: KubectlOptions) => Promise<KubectlResult>;
 
-/** helm with private cache/config/data homes and no cluster (lint, template, show). */
-export async function offlineHelm(): Promise<Helm> {
-  const { helm } = await clientBinaries();
+/**
+ * helm with private cache/config/data homes and no cluster (lint, template, show): the control
+ * plane's helm v3 by default, or another binary such as Helm 4 from test/tools/helm4.
+ */
+export async function offlineHelm(binary?: string): Promise<Helm> {
+  const helm = binary ?? (await clientBinaries()).helm;
   const home = mkdtempSync(join(tmpdir(), 'ensign-chart-helm-'));
   const target = { kubeconfigPath: join(home, 'no-kubeconfig'), cacheDir: join(home, 'kube-cache') };
   const env = {

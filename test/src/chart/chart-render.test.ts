@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { OPERATOR_OPTIONS, parseOperatorConfig } from '@ensign/operator/config.ts';
+import { testTool } from '../cluster/test-tools.ts';
 import { parseInjectionConfig } from '@ensign/operator/webhooks/injection-config.ts';
 import { injectionWebhooks } from '@ensign/operator/webhooks/webhook-configuration.ts';
 import {
@@ -76,6 +77,11 @@ describe('values.schema.json', () => {
       name: 'token.yaml',
       yaml: 'sidecar:\n  tokenExpirationSeconds: 60\n',
       field: 'sidecar.tokenExpirationSeconds',
+    },
+    {
+      name: 'reserved-env.yaml',
+      yaml: 'sidecar:\n  env: [{name: ENSIGN_LOG_LEVEL, value: debug}]\n',
+      field: 'sidecar.env.0.name',
     },
   ];
 
@@ -431,11 +437,12 @@ describe('the injection ConfigMap', () => {
       imagePullPolicy: 'IfNotPresent',
       native: 'auto',
       operatorAddress: 'ensign-operator.ensign-system.svc:8443',
-      resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      resources: { requests: { cpu: '10m', memory: '96Mi' }, limits: { memory: '256Mi' } },
       tokenExpirationSeconds: 600,
       logLevel: 'info',
       startupTimeoutSeconds: 120,
       appEnv: true,
+      env: [],
     });
     expect(injectionConfigOf(full)).toMatchObject({
       image:
@@ -443,6 +450,7 @@ describe('the injection ConfigMap', () => {
       native: 'always',
       tokenExpirationSeconds: 900,
       appEnv: false,
+      env: [{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.monitoring.svc:4317' }],
     });
   });
 
@@ -523,5 +531,44 @@ describe('the NetworkPolicy', () => {
     const policy = objectOf(objects, 'NetworkPolicy').spec as { ingress: Rule[] };
     expect(policy.ingress[1]?.from).toEqual([{ namespaceSelector: {} }]);
     expect(policy.ingress[0]?.from).toBeUndefined();
+  });
+});
+
+describe('Helm 4', () => {
+  let helm4: Helm;
+  beforeAll(async () => {
+    helm4 = await offlineHelm(await testTool('helm'));
+  });
+
+  it('is the Helm 4 line', async () => {
+    const result = await helm4(['version', '--short']);
+    expect(result.stdout).toMatch(/^v4\./);
+  });
+
+  for (const [name, valuesFiles] of VALUES_CASES)
+    it(`lints cleanly and renders the same objects as Helm 3 with ${name}`, async () => {
+      const lint = await helm4([
+        'lint',
+        '--strict',
+        CHART_DIR,
+        ...valuesFiles.flatMap((f) => ['--values', f]),
+      ]);
+      expect(lint.code, lint.stdout + lint.stderr).toBe(0);
+      expect(lint.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+      const byName = (objects: KubeObject[]) =>
+        [...objects].sort((a, b) =>
+          `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`),
+        );
+      expect(byName(await renderChart(helm4, { valuesFiles }))).toEqual(
+        byName(await renderChart(helm, { valuesFiles })),
+      );
+    });
+
+  it('rejects a schema violation naming the field', async () => {
+    const file = valuesFile('helm4-native.yaml', 'sidecar:\n  native: sometimes\nreplicaCount: 0\n');
+    const result = await helm4(['template', ...chartArgs({ valuesFiles: [file] })]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('/sidecar/native');
+    expect(result.stderr).toContain('/replicaCount');
   });
 });
