@@ -41,6 +41,7 @@ let restrictedNs: string;
 const release = `ensign-${randomBytes(3).toString('hex')}`;
 let installed = false;
 const THIRD_PARTY: readonly ThirdPartyCrds[] = [PROMETHEUS_OPERATOR_CRDS, CERT_MANAGER_CRDS];
+const createdCrds: string[] = [];
 
 async function kubectlOk(args: readonly string[], input?: string): Promise<string> {
   return checked(await plane.kubectl(args, input === undefined ? {} : { input }), args);
@@ -67,15 +68,16 @@ function toYamlStream(objects: readonly unknown[]): string {
 beforeAll(async () => {
   plane = await useControlPlane();
   await installCrds(plane);
+  // Only CRDs the cluster lacks are installed (and later deleted): on an existing cluster
+  // (ENSIGN_TEST_KUBECONFIG) the real Prometheus Operator or cert-manager CRDs stay untouched.
   for (const crds of THIRD_PARTY) {
     const files = await thirdPartyCrdFiles(crds);
-    await kubectlOk([
-      'apply',
-      '--server-side',
-      '--field-manager=ensign-chart-tests',
-      ...files.flatMap((f) => ['-f', f]),
-    ]);
-    for (const name of crds.names) await waitEstablished(name);
+    for (const [i, name] of crds.names.entries()) {
+      if ((await plane.kubectl(['get', 'crd', name, '-o', 'name'])).code === 0) continue;
+      await kubectlOk(['apply', '--server-side', '--field-manager=ensign-chart-tests', '-f', files[i] ?? '']);
+      createdCrds.push(name);
+      await waitEstablished(name);
+    }
   }
   ns = await plane.createNamespace('ensign-chart');
   restrictedNs = await plane.createNamespace('ensign-chart-restricted');
@@ -86,14 +88,9 @@ afterAll(async () => {
   // helm uninstall deletes the cluster-scoped ClusterRole(Binding) and webhook configuration.
   const uninstall = ['uninstall', release, '--namespace', ns];
   if (installed) checked(await plane.helm(uninstall), ['helm', ...uninstall]);
-  // The monitoring and cert-manager CRDs exist only for this suite; other suites never see them.
-  await plane.kubectl([
-    'delete',
-    'crd',
-    '--ignore-not-found',
-    '--wait=false',
-    ...THIRD_PARTY.flatMap((c) => c.names),
-  ]);
+  // The monitoring and cert-manager CRDs this suite installed; other suites never see them.
+  if (createdCrds.length > 0)
+    await plane.kubectl(['delete', 'crd', '--ignore-not-found', '--wait=false', ...createdCrds]);
 });
 
 function render(valuesFiles: readonly string[] = []): Promise<KubeObject[]> {

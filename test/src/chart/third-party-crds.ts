@@ -14,7 +14,7 @@ export interface ThirdPartyCrds {
   /** Directory inside the module. */
   readonly dir: string;
   readonly files: readonly string[];
-  /** CRD object names, for waiting and deleting. */
+  /** The CRD object name of each file, in the same order. */
   readonly names: readonly string[];
 }
 
