@@ -199,8 +199,11 @@ describe('operator on a real API server', () => {
     await apply(flagNamespaceYaml(unwatched));
     await apply(booleanFlagYaml('marker', ns, { enabled: true }));
     await waitForStatus(plane, 'flag', ns, 'marker', isReady('True'));
-    expect((await getObject(plane, 'flag', unwatched, 'ignored')).status).toBeUndefined();
-    expect((await getObject(plane, 'flagnamespace', undefined, unwatched)).status).toBeUndefined();
+    // Only the CRD's default: the operator never wrote status there.
+    expect((await getObject(plane, 'flag', unwatched, 'ignored')).status).toEqual({ observedGeneration: 0 });
+    expect((await getObject(plane, 'flagnamespace', undefined, unwatched)).status).toEqual({
+      observedGeneration: 0,
+    });
     expect(await enabledFor('ignored', 'x', unwatched)).toBe(404);
   });
 

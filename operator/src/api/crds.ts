@@ -123,10 +123,28 @@ export function buildCrd(definition: CrdDefinition): SchemaNode {
           storage: true,
           subresources: { status: {} },
           additionalPrinterColumns: definition.printerColumns,
-          schema: { openAPIV3Schema: toCrdSchema(definition.schema) },
+          schema: { openAPIV3Schema: withUnobservedStatusDefault(toCrdSchema(definition.schema)) },
         },
       ],
     },
+  };
+}
+
+/**
+ * A new object reads back with `status.observedGeneration: 0` until the operator writes its status.
+ * Without it, kstatus (Flux `wait`, Helm 4 `--wait`, `kubectl wait`-style tools) reads an object
+ * with no status as Current — done before the operator has even looked at it; generation 1 ≠
+ * observed 0 makes it InProgress until the operator has compiled it.
+ */
+function withUnobservedStatusDefault(schema: SchemaNode): SchemaNode {
+  const properties = schema.properties as Record<string, SchemaNode> | undefined;
+  const status = properties?.status;
+  const statusProperties = status?.properties as Record<string, SchemaNode> | undefined;
+  if (properties === undefined || status === undefined || statusProperties?.observedGeneration === undefined)
+    return schema;
+  return {
+    ...schema,
+    properties: { ...properties, status: { ...status, default: { observedGeneration: 0 } } },
   };
 }
 

@@ -88,7 +88,7 @@ afterAll(async () => {
 });
 
 describe('kstatus and Argo CD health through the lifecycle on a real API server', () => {
-  it('just applied, before the operator has seen them: kstatus says Current, Argo CD waits', async () => {
+  it('just applied, before the operator has seen them: kstatus, Argo CD and Flux all wait', async () => {
     await apply(segmentYaml('vip', ns));
     await apply(booleanFlagYaml('checkout', ns, { segment: 'vip', enabled: true }));
     await apply(flagNamespaceYaml(ns));
@@ -98,15 +98,12 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
       ['flagnamespace', ns],
     ] as const) {
       const reading = await read(kind, name);
-      expect(reading.object.status, kind).toBeUndefined();
-      // kstatus: no conditions and no observedGeneration → Current (its documented corner case).
-      expect(reading.kstatus, kind).toEqual({ status: 'Current', message: 'Resource is current' });
-      expect(reading.argo, kind).toEqual({
-        status: 'Progressing',
-        message: 'Waiting for the Ensign operator to reconcile',
-      });
-      // Our healthCheckExprs cannot be evaluated without a status: Flux keeps polling.
-      expect(reading.flux, kind).toBe('Unknown');
+      // The CRDs default status to {observedGeneration: 0}: without it kstatus would read an object
+      // with no status as Current (its documented corner case) before the operator saw it.
+      expect(reading.object.status, kind).toEqual({ observedGeneration: 0 });
+      expect(reading.kstatus.status, kind).toBe('InProgress');
+      expect(reading.argo.status, kind).toBe('Progressing');
+      expect(reading.flux, kind).toBe('InProgress');
     }
   });
 
