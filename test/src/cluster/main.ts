@@ -59,7 +59,7 @@ process.stdout.write(
     ...(binDir === undefined
       ? []
       : [`  export PATH=${binDir}:$PATH   # optional: kubectl and helm ${plane.version}`]),
-    '  kubectl create namespace shop && kubectl apply -R -f examples/',
+    '  kubectl create namespace shop && kubectl apply -f examples/default -f examples/shop',
     '  kubectl get ensign -A',
     '',
     'Only the API server and etcd run: no controllers, scheduler or nodes (pods stay Pending,',
