@@ -20,7 +20,7 @@ import { parseSidecarConfig, SIDECAR_OPTIONS } from './config.ts';
 import { buildIndex } from './engine/build-index.ts';
 import { createOpsHttpServer } from './observability/create-ops-http-server.ts';
 import { createSidecarMetrics } from './observability/metrics.ts';
-import { collectProcessMetrics } from './observability/process-metrics.ts';
+import { collectProcessMetrics } from '@ensign/core/observability/process-metrics.ts';
 import { createSyncMetrics } from './observability/sync-metrics.ts';
 import { DiskCache } from './store/disk-cache.ts';
 import { RuleSetStore } from './store/rule-set-store.ts';

@@ -1,7 +1,7 @@
 // The operator's Prometheus metrics. Labels are namespaces at most: never flags (that multiplies
 // series by every flag in the cluster).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { collectProcessMetrics } from './process-metrics.ts';
+import { collectProcessMetrics } from '@ensign/core/observability/process-metrics.ts';
 
 export interface OperatorMetrics {
   readonly registry: Registry;

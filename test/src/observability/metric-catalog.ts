@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { collectProcessMetrics } from '@ensign/sidecar/observability/process-metrics.ts';
+import { collectProcessMetrics } from '@ensign/core/observability/process-metrics.ts';
 import type { Metric } from 'prom-client';
 import { registerCertificateExpiry } from '@ensign/operator/certificates/certificate-metrics.ts';
 import { createControllerMetrics } from '@ensign/operator/controllers/controller-metrics.ts';
