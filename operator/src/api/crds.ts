@@ -156,7 +156,9 @@ const HEADER = '# Generated from the zod schemas in operator/src/api by `npm run
 
 /** The YAML text of one CRD. */
 export function renderCrd(definition: CrdDefinition): string {
-  return HEADER + stringify(buildCrd(definition), { lineWidth: 0 });
+  // The leading `---` keeps the files one valid stream when concatenated (Helm 3's `helm show crds`
+  // joins them without separators).
+  return HEADER + '---\n' + stringify(buildCrd(definition), { lineWidth: 0 });
 }
 
 /** Where generated CRDs live, relative to the repository root: crds/ and the chart's checked copy. */

@@ -18,6 +18,21 @@ export async function installCrds(plane: Pick<ControlPlane, 'kubectl'>): Promise
     CRDS_DIR,
   ];
   checked(await plane.kubectl(apply), apply);
-  const wait = ['wait', '--for=condition=Established', '--timeout=60s', ...CRD_NAMES.map((n) => `crd/${n}`)];
-  checked(await plane.kubectl(wait), wait);
+  // Polled rather than `kubectl wait`: a CRD created a moment ago may have no conditions yet, and
+  // `kubectl wait` can give up on such an object at once instead of waiting for Established.
+  const established = [
+    'get',
+    ...CRD_NAMES.map((n) => `crd/${n}`),
+    '-o',
+    'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status}{" "}{end}',
+  ];
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const result = await plane.kubectl(established);
+    const statuses = result.code === 0 ? result.stdout.trim().split(/\s+/) : [];
+    if (statuses.length === CRD_NAMES.length && statuses.every((s) => s === 'True')) return;
+    if (Date.now() > deadline)
+      throw new Error(`CRDs not Established after 60 s: ${result.stdout} ${result.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
