@@ -64,8 +64,24 @@ process.on('SIGTERM', () => {
   stop(0);
 });
 
+/** Waits for the operator's /readyz, so the sidecar's first connection finds it listening. */
+async function operatorReady(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    const ready = await fetch('http://127.0.0.1:8080/readyz').then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 run(operator);
-run(sidecar);
+// The sidecar would connect anyway (it retries with backoff); starting it after the operator only
+// spares the demo a few "connection refused" warnings.
+await operatorReady(15_000);
+if (children.every((child) => child.exitCode === null)) run(sidecar);
 console.error(
   [
     'Ensign is starting: operator over ' + source + '/, sidecar serving namespaces default and shop.',
