@@ -6,7 +6,8 @@
 # lists the Go packages to build, one per line (`./cmd/x` for the module's own commands, or an
 # import path of a required module). Binaries land in
 # ${ENSIGN_TESTBIN_DIR:-${XDG_CACHE_HOME:-~/.cache}/ensign/testbin}/tools/, with one stamp per
-# module (the hash of its sources), so a changed tool rebuilds only its own module.
+# module (the hash of its sources), so a changed tool rebuilds only its own module. A directory
+# with an install.sh instead of a go.mod takes its tool from the system (e.g. a Debian package).
 #
 # Prints the tools directory as the last line of stdout; progress goes to stderr.
 # Options: --print-dir  print the directory and exit without building.
@@ -24,6 +25,13 @@ mkdir -p "$out"
 for module in "$here"/*/; do
   module=${module%/}
   name=$(basename "$module")
+  # A tool taken from the system instead (see its install.sh) is installed here too, so a CI step
+  # or globalSetup pays for it once, not a test hook.
+  if [ ! -f "$module/go.mod" ] && [ -f "$module/install.sh" ]; then
+    # Not fatal here: only the suites that use this tool fail, naming what to install.
+    bash "$module/install.sh" > /dev/null || echo "tools/build.sh: $name is not installed; its tests will fail" >&2
+    continue
+  fi
   [ -f "$module/go.mod" ] || continue
   [ -f "$module/packages.txt" ] || { echo "tools/build.sh: $name has no packages.txt" >&2; exit 1; }
   stamp=$(cd "$module" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name packages.txt \) \
