@@ -1,25 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureLogLines as capture } from './test-support/capture-log-lines.ts';
 import { createLogger } from './logger.ts';
-
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString());
-      cb();
-    },
-  });
-  return {
-    stream,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 describe('createLogger', () => {
   it('writes JSON lines with level name, ISO time, message and component', () => {
