@@ -8,11 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RuleSetServiceService } from '@ensign/proto/ensign/sync/v1/sync.ts';
 import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
 import type { PemPair } from '@ensign/core/tls/test-certificates.ts';
-import {
-  checkServingPair,
-  createSyncServerCredentials,
-  syncCredentialsFromServingTls,
-} from './sync-server-credentials.ts';
+import { createSyncServerCredentials, syncCredentialsFromServingTls } from './sync-server-credentials.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -226,37 +222,5 @@ describe('syncCredentialsFromServingTls', () => {
     expect(await probe(port, oldCa.certPem)).toBe(grpc.status.UNAVAILABLE);
     tls.close();
     expect(listeners.size).toBe(0);
-  });
-});
-
-describe('checkServingPair', () => {
-  it('describes a matching pair and flags it expired after notAfter', async () => {
-    const ca = await createTestCa();
-    const pair = await ca.issue({
-      dnsNames: ['x'],
-      notBefore: new Date('2025-01-01T00:00:00Z'),
-      notAfter: new Date('2025-02-01T00:00:00Z'),
-    });
-    const check = checkServingPair(
-      Buffer.from(pair.certPem),
-      Buffer.from(pair.keyPem),
-      Date.parse('2025-03-01T00:00:00Z'),
-    );
-    expect(check).toMatchObject({
-      ok: true,
-      summary: { subject: 'CN=x', notAfter: '2025-02-01T00:00:00.000Z', expired: true },
-    });
-  });
-
-  it('refuses text that is not a certificate or a key', async () => {
-    const pair = await (await createTestCa()).issue({ dnsNames: ['x'] });
-    expect(checkServingPair(Buffer.from('nope'), Buffer.from(pair.keyPem), 0)).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/^certificate does not parse/) as string,
-    });
-    expect(checkServingPair(Buffer.from(pair.certPem), Buffer.from('nope'), 0)).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/^private key does not parse/) as string,
-    });
   });
 });
