@@ -12,7 +12,7 @@ import {
 } from '@ensign/core/option-schemas.ts';
 import { MAX_METRICS_FLAG_KEYS } from './observability/metrics.ts';
 import type { OptionSpec } from '@ensign/core/cli-options.ts';
-import { checkCaBundle } from './sync/operator-channel.ts';
+import { caBundleProblem } from '@ensign/core/tls/ca-bundle.ts';
 
 export const SIDECAR_OPTIONS: readonly OptionSpec[] = [
   {
@@ -198,9 +198,8 @@ const schema = z
     'sync-ca-pem': z
       .string()
       .min(1)
-      .refine((pem) => checkCaBundle(Buffer.from(pem)) === undefined, {
-        error: (issue) =>
-          `is not a usable CA bundle: ${checkCaBundle(Buffer.from(String(issue.input))) ?? ''}`,
+      .refine((pem) => caBundleProblem(pem) === undefined, {
+        error: (issue) => `is not a usable CA bundle: ${caBundleProblem(String(issue.input)) ?? ''}`,
       })
       .optional(),
     'sync-server-name': z.string().min(1).max(253).optional(),

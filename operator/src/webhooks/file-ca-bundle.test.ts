@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
-import { caBundleProblem, createFileCaBundle } from './file-ca-bundle.ts';
+import { caBundleProblem } from '@ensign/core/tls/ca-bundle.ts';
+import { createFileCaBundle } from './file-ca-bundle.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 

@@ -1,8 +1,8 @@
 // The CA bundle injected sidecars trust, from --ca-file (cert-manager's ca.crt) with
 // --cert-mode=files: read at start, re-read while the operator runs. A file that does not hold
 // parseable certificates is refused and the last good bundle stays in use.
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { caBundleProblem } from '@ensign/core/tls/ca-bundle.ts';
 
 export interface FileCaBundleOptions {
   readonly file: string;
@@ -17,20 +17,6 @@ export interface FileCaBundle {
   current(): string;
   reload(): Promise<boolean>;
   close(): void;
-}
-
-/** Why the PEM is not a CA bundle, or undefined when every certificate in it parses. */
-export function caBundleProblem(pem: string): string | undefined {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) return 'contains no PEM certificate';
-  for (const [i, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch (error) {
-      return `certificate ${i + 1} does not parse: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  return undefined;
 }
 
 export async function createFileCaBundle(options: FileCaBundleOptions): Promise<FileCaBundle> {

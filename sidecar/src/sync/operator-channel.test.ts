@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestCa } from '@ensign/core/tls/test-certificates.ts';
-import { checkCaBundle, createOperatorChannelSecurity } from './operator-channel.ts';
-
-describe('checkCaBundle', () => {
-  it('accepts a bundle of parseable certificates and names a bad one', async () => {
-    const [a, b] = await Promise.all([createTestCa('A'), createTestCa('B')]);
-    expect(checkCaBundle(Buffer.from(a.certPem + b.certPem))).toBeUndefined();
-    expect(checkCaBundle(Buffer.from('nothing'))).toBe('contains no PEM certificate');
-    const broken = `${a.certPem}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`;
-    expect(checkCaBundle(Buffer.from(broken))).toMatch(/^certificate 2 does not parse/);
-  });
-});
+import { createOperatorChannelSecurity } from './operator-channel.ts';
 
 describe('createOperatorChannelSecurity', () => {
   it('returns the same security while the CA bundle is unchanged and new security after it changes', async () => {

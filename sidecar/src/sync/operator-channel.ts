@@ -4,7 +4,7 @@
 // each time a connection is (re)made, so a rotated CA is picked up without a restart. The
 // --sync-ca-pem text (set by the injection webhook from the operator's CA bundle) is fixed for the
 // pod's life: the operator keeps old CAs in its bundle and chains across a CA rotation.
-import { X509Certificate } from 'node:crypto';
+import { caBundleProblem } from '@ensign/core/tls/ca-bundle.ts';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 
@@ -24,21 +24,6 @@ export interface OperatorChannelOptions {
   readonly readFile?: (path: string) => Promise<Buffer>;
 }
 
-/** Every certificate in a PEM bundle must parse; at least one is required. */
-export function checkCaBundle(pem: Buffer): string | undefined {
-  const blocks =
-    pem.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) return 'contains no PEM certificate';
-  for (const [i, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch (error) {
-      return `certificate ${i + 1} does not parse: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  return undefined;
-}
-
 /**
  * The security to use for the next connection. While the CA bundle is unchanged the same object
  * is returned, so callers can tell by identity whether to build a new channel.
@@ -54,7 +39,7 @@ export function createOperatorChannelSecurity(
   }
   if (options.caPem !== undefined) {
     const ca = Buffer.from(options.caPem);
-    const problem = checkCaBundle(ca);
+    const problem = caBundleProblem(ca.toString('utf8'));
     if (problem !== undefined) throw new Error(`sync CA bundle (--sync-ca-pem) ${problem}`);
     const fixed: ChannelSecurity = { credentials: grpc.credentials.createSsl(ca), options: channelOptions };
     return () => Promise.resolve(fixed);
@@ -76,7 +61,7 @@ export function createOperatorChannelSecurity(
       );
     });
     if (last?.ca.equals(ca) === true) return last.security;
-    const problem = checkCaBundle(ca);
+    const problem = caBundleProblem(ca.toString('utf8'));
     if (problem !== undefined) throw new Error(`sync CA bundle ${caFile} ${problem}`);
     last = { ca, security: { credentials: grpc.credentials.createSsl(ca), options: channelOptions } };
     return last.security;
