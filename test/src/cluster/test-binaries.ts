@@ -69,12 +69,16 @@ export function isExecutable(path: string): boolean {
   }
 }
 
-export async function runBuildScript(args: readonly string[]): Promise<{ dir: string; stderr: string }> {
-  const { stdout, stderr } = await promisify(execFile)('bash', [BUILD_SCRIPT, ...args], {
+/** Runs a build script that prints its output directory as the last line (build.sh by default). */
+export async function runBuildScript(
+  args: readonly string[],
+  script: string = BUILD_SCRIPT,
+): Promise<{ dir: string; stderr: string }> {
+  const { stdout, stderr } = await promisify(execFile)('bash', [script, ...args], {
     maxBuffer: 64 * 1024 * 1024,
   });
   const dir = stdout.trim().split('\n').at(-1);
-  if (dir === undefined || dir === '') throw new Error(`build.sh printed no directory:\n${stderr}`);
+  if (dir === undefined || dir === '') throw new Error(`${script} printed no directory:\n${stderr}`);
   return { dir, stderr };
 }
 

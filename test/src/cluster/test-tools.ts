@@ -1,22 +1,15 @@
-// Helper tools the integration suites run (kstatus, a Lua interpreter, promtool, Prometheus, …),
-// built from Go modules under test/tools/ by test/tools/build.sh into the test-binary cache.
+// Helper tools the integration suites run (kstatus, a Lua interpreter, Helm 4, …), built from Go
+// modules under test/tools/ by test/tools/build.sh into the test-binary cache (which also installs
+// the system-provided ones, promtool and Prometheus: test/src/observability/prometheus-tools.ts).
 // globalSetup builds them once; tests find a tool by name with testTool().
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { isExecutable } from './test-binaries.ts';
+import { isExecutable, runBuildScript } from './test-binaries.ts';
 
 export const TOOLS_BUILD_SCRIPT = fileURLToPath(new URL('../../tools/build.sh', import.meta.url));
 
-async function runToolsBuild(args: readonly string[]): Promise<{ dir: string; stderr: string }> {
-  const { stdout, stderr } = await promisify(execFile)('bash', [TOOLS_BUILD_SCRIPT, ...args], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const dir = stdout.trim().split('\n').at(-1);
-  if (dir === undefined || dir === '')
-    throw new Error(`test/tools/build.sh printed no directory:\n${stderr}`);
-  return { dir, stderr };
+function runToolsBuild(args: readonly string[]): Promise<{ dir: string; stderr: string }> {
+  return runBuildScript(args, TOOLS_BUILD_SCRIPT);
 }
 
 /** Builds every tool module whose sources changed (a no-op otherwise); returns the tools directory. */
