@@ -272,8 +272,16 @@ describe('operator on a real API server', () => {
           async ([kind, name]) => (await getObject(plane, kind, ns, name)).metadata.resourceVersion,
         ),
       );
+    // Snapshot a settled status: the previous test's last change may still be awaiting its ack,
+    // which would leave inSync at 0 in the snapshot while the world moves on to 1.
+    const fnsBefore = await waitForStatus(
+      plane,
+      'flagnamespace',
+      undefined,
+      ns,
+      (o) => o.status?.sidecars?.inSync === 1,
+    );
     const before = await versions();
-    const fnsBefore = await getObject(plane, 'flagnamespace', undefined, ns);
     const eventsBefore = (await eventsIn(plane, ns)).length;
     await operator.proc.stop();
     operator = await startClusterOperator({
