@@ -31,6 +31,11 @@ async function tlsServer(dir: string) {
     logger: quiet,
     pollMs: 60_000,
   });
+  return { tls, port: await serveWith(tls) };
+}
+
+/** A gRPC server on `tls`, closed after the test; returns its port. */
+async function serveWith(tls: { credentials: grpc.ServerCredentials; close(): void }): Promise<number> {
   const server = new grpc.Server();
   // Any service will do to prove the handshake; ReviewToken answers UNIMPLEMENTED without auth.
   server.addService(RuleSetServiceService, {
@@ -51,7 +56,7 @@ async function tlsServer(dir: string) {
     tls.close();
     server.forceShutdown();
   });
-  return { tls, port };
+  return port;
 }
 
 /** The status a fresh client trusting `caPem` gets: UNIMPLEMENTED means the TLS handshake worked. */
@@ -192,25 +197,7 @@ describe('syncCredentialsFromServingTls', () => {
       },
     };
     const tls = syncCredentialsFromServingTls(source, quiet);
-    const server = new grpc.Server();
-    server.addService(RuleSetServiceService, {
-      watch: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-        call.end();
-      },
-      reviewToken: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
-        callback({ code: grpc.status.UNIMPLEMENTED, details: 'test' });
-      },
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync('127.0.0.1:0', tls.credentials, (e, p) => {
-        if (e) reject(e);
-        else resolve(p);
-      });
-    });
-    cleanups.push(() => {
-      tls.close();
-      server.forceShutdown();
-    });
+    const port = await serveWith(tls);
     expect(await probe(port, oldCa.certPem)).toBe(grpc.status.UNIMPLEMENTED);
     const broken = { certPem: pair.certPem, keyPem: (await newCa.issue({ dnsNames: ['x'] })).keyPem };
     pair = broken;

@@ -71,6 +71,15 @@ async function stopOperator(): Promise<void> {
   expect(await operator?.proc.stop()).toBe(0);
 }
 
+/** The three objects each step checks, in dependency order. */
+function lifecycleObjects(): [Kind, string][] {
+  return [
+    ['segment', 'vip'],
+    ['flag', 'checkout'],
+    ['flagnamespace', ns],
+  ];
+}
+
 function waitReady(kind: Kind, name: string, status: 'True' | 'False'): Promise<KubeObject> {
   return waitForStatus(plane, kind, kind === 'flagnamespace' ? undefined : ns, name, isReady(status));
 }
@@ -92,11 +101,7 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
     await apply(segmentYaml('vip', ns));
     await apply(booleanFlagYaml('checkout', ns, { segment: 'vip', enabled: true }));
     await apply(flagNamespaceYaml(ns));
-    for (const [kind, name] of [
-      ['segment', 'vip'],
-      ['flag', 'checkout'],
-      ['flagnamespace', ns],
-    ] as const) {
+    for (const [kind, name] of lifecycleObjects()) {
       const reading = await read(kind, name);
       // The CRDs default status to {observedGeneration: 0}: without it kstatus would read an object
       // with no status as Current (its documented corner case) before the operator saw it.
@@ -109,11 +114,7 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
 
   it('once the operator reconciled them: Current and Healthy', async () => {
     await startOperator();
-    for (const [kind, name] of [
-      ['segment', 'vip'],
-      ['flag', 'checkout'],
-      ['flagnamespace', ns],
-    ] as const) {
+    for (const [kind, name] of lifecycleObjects()) {
       await waitReady(kind, name, 'True');
       const reading = await read(kind, name);
       expect(reading.object.status?.observedGeneration, kind).toBe(reading.object.metadata.generation);
@@ -135,11 +136,7 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
       '-p',
       '{"spec":{"description":"changed"}}',
     ]);
-    for (const [kind, name] of [
-      ['segment', 'vip'],
-      ['flag', 'checkout'],
-      ['flagnamespace', ns],
-    ] as const) {
+    for (const [kind, name] of lifecycleObjects()) {
       const reading = await read(kind, name);
       const generation = reading.object.metadata.generation ?? 0;
       expect(generation, kind).toBe(2);
@@ -154,11 +151,7 @@ describe('kstatus and Argo CD health through the lifecycle on a real API server'
       expect(reading.flux, kind).toBe('InProgress');
     }
     await startOperator();
-    for (const [kind, name] of [
-      ['segment', 'vip'],
-      ['flag', 'checkout'],
-      ['flagnamespace', ns],
-    ] as const) {
+    for (const [kind, name] of lifecycleObjects()) {
       await waitReady(kind, name, 'True');
       const reading = await read(kind, name);
       expect([reading.kstatus.status, reading.argo.status, reading.flux], kind).toEqual([
