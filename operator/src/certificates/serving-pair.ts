@@ -5,6 +5,7 @@
 // both take their files-mode certificates from here.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { pollLastGood, type ReloadOutcome } from '@ensign/core/poll-last-good.ts';
 import { Listeners } from './operator-certificates.ts';
 
 export interface ServingPair {
@@ -70,7 +71,7 @@ export interface ServingPairFilesOptions {
   readonly readFile?: (path: string) => Promise<Buffer>;
 }
 
-export type ReloadOutcome = 'unchanged' | 'installed' | 'rejected';
+export type { ReloadOutcome };
 
 export interface ServingPairFiles {
   current(): ServingPair;
@@ -93,7 +94,7 @@ export async function watchServingPairFiles(options: ServingPairFilesOptions): P
     return { cert, key };
   };
 
-  let served = await load().catch((error: unknown) => {
+  const served = await load().catch((error: unknown) => {
     throw new Error(`cannot read the ${what} certificate or key: ${errorText(error)}`);
   });
   const first = checkServingPair(served.cert, served.key, now());
@@ -103,48 +104,42 @@ export async function watchServingPairFiles(options: ServingPairFilesOptions): P
   options.logger.info({ ...files, ...first.summary }, `${what} certificate loaded`);
 
   const listeners = new Listeners();
-  let lastRejected = '';
-  const reload = async (): Promise<ReloadOutcome> => {
-    let next: ServingPair;
-    try {
-      next = await load();
-    } catch (error) {
-      options.logger.warn(
-        { ...files, err: errorText(error) },
-        `cannot re-read ${what} files; keeping the served certificate`,
-      );
-      return 'rejected';
-    }
-    if (next.cert.equals(served.cert) && next.key.equals(served.key)) return 'unchanged';
-    const check = checkServingPair(next.cert, next.key, now());
-    if (!check.ok) {
+  const polled = pollLastGood(
+    { raw: served, value: { pair: served, summary: first.summary } },
+    {
+      read: load,
+      same: (a, b) => a.cert.equals(b.cert) && a.key.equals(b.key),
+      check: (next) => {
+        const check = checkServingPair(next.cert, next.key, now());
+        return check.ok ? { ok: true, value: { pair: next, summary: check.summary } } : check;
+      },
       // A rotation writes two files; until both are new they do not match. Say so once per state.
-      const state = `${check.error}:${next.cert.length}:${next.key.length}`;
-      if (state !== lastRejected)
+      refusalKey: (next, error) => `${error}:${next.cert.length}:${next.key.length}`,
+      onReadError: (error) => {
         options.logger.warn(
-          { ...files, reason: check.error },
+          { ...files, err: errorText(error) },
+          `cannot re-read ${what} files; keeping the served certificate`,
+        );
+      },
+      onRefused: (reason) => {
+        options.logger.warn(
+          { ...files, reason },
           `new ${what} files refused; keeping the served certificate`,
         );
-      lastRejected = state;
-      return 'rejected';
-    }
-    lastRejected = '';
-    served = next;
-    options.logger.info({ ...files, ...check.summary }, `${what} certificate reloaded`);
-    listeners.notify();
-    return 'installed';
-  };
-
-  const timer = setInterval(() => {
-    void reload();
-  }, options.pollMs ?? 10_000);
-  timer.unref();
+      },
+      onInstalled: ({ summary }) => {
+        options.logger.info({ ...files, ...summary }, `${what} certificate reloaded`);
+        listeners.notify();
+      },
+      pollMs: options.pollMs,
+    },
+  );
   return {
-    current: () => served,
+    current: () => polled.current().pair,
     onChange: (listener) => listeners.add(listener),
-    reload,
+    reload: () => polled.reload(),
     close: () => {
-      clearInterval(timer);
+      polled.close();
     },
   };
 }

@@ -2,6 +2,7 @@
 // --cert-mode=files: read at start, re-read while the operator runs. A file that does not hold
 // parseable certificates is refused and the last good bundle stays in use.
 import { readFile } from 'node:fs/promises';
+import { pollLastGood } from '@ensign/core/poll-last-good.ts';
 import { caBundleProblem } from '@ensign/core/tls/ca-bundle.ts';
 
 export interface FileCaBundleOptions {
@@ -15,6 +16,7 @@ export interface FileCaBundleOptions {
 export interface FileCaBundle {
   /** PEM of the CAs. */
   current(): string;
+  /** Re-reads the file now; true when a changed, usable bundle was installed. */
   reload(): Promise<boolean>;
   close(): void;
 }
@@ -22,37 +24,41 @@ export interface FileCaBundle {
 export async function createFileCaBundle(options: FileCaBundleOptions): Promise<FileCaBundle> {
   const read = async () =>
     (await (options.readFile ?? ((p: string) => readFile(p)))(options.file)).toString('utf8');
-  let served = await read().catch((error: unknown) => {
+  const text = await read().catch((error: unknown) => {
     throw new Error(`cannot read the CA bundle --ca-file ${options.file}: ${String(error)}`);
   });
-  const problem = caBundleProblem(served);
+  const problem = caBundleProblem(text);
   if (problem !== undefined) throw new Error(`CA bundle --ca-file ${options.file} ${problem}`);
-  let lastRejected = '';
-  const reload = async (): Promise<boolean> => {
-    const next = await read().catch(() => undefined);
-    if (next === undefined || next === served) return false;
-    const bad = caBundleProblem(next);
-    if (bad !== undefined) {
-      if (bad !== lastRejected)
+  const fields = { file: options.file };
+  const polled = pollLastGood(
+    { raw: text, value: text },
+    {
+      read,
+      same: (a, b) => a === b,
+      check: (next) => {
+        const bad = caBundleProblem(next);
+        return bad === undefined ? { ok: true, value: next } : { ok: false, error: bad };
+      },
+      onReadError: (error) => {
         options.logger.warn(
-          { file: options.file, reason: bad },
-          'new CA bundle refused; keeping the last one',
+          { ...fields, err: String(error) },
+          'cannot re-read the CA bundle; keeping the last one',
         );
-      lastRejected = bad;
-      return false;
-    }
-    lastRejected = '';
-    served = next;
-    options.logger.info({ file: options.file }, 'CA bundle for injected sidecars reloaded');
-    return true;
-  };
-  const timer = setInterval(() => void reload(), options.pollMs ?? 10_000);
-  timer.unref();
+      },
+      onRefused: (reason) => {
+        options.logger.warn({ ...fields, reason }, 'new CA bundle refused; keeping the last one');
+      },
+      onInstalled: () => {
+        options.logger.info(fields, 'CA bundle for injected sidecars reloaded');
+      },
+      pollMs: options.pollMs,
+    },
+  );
   return {
-    current: () => served,
-    reload,
+    current: () => polled.current(),
+    reload: async () => (await polled.reload()) === 'installed',
     close: () => {
-      clearInterval(timer);
+      polled.close();
     },
   };
 }

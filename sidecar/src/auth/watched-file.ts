@@ -2,9 +2,15 @@
 // replaced in place). The first load must succeed; later, a file that does not parse is reported
 // and the last good contents stay in force.
 import { readFile } from 'node:fs/promises';
+import {
+  pollLastGood,
+  type Checked,
+  type PolledValue,
+  type ReloadOutcome,
+} from '@ensign/core/poll-last-good.ts';
 
-export type ParseResult<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ParseResult<T> = Checked<T>;
+export type { ReloadOutcome };
 
 export interface WatchedFileLogger {
   info(obj: object, msg: string): void;
@@ -22,13 +28,7 @@ export interface WatchedFileOptions<T> {
   readonly readFile?: (path: string) => Promise<string>;
 }
 
-export type ReloadOutcome = 'unchanged' | 'installed' | 'rejected';
-
-export interface WatchedFile<T> {
-  current(): T;
-  reload(): Promise<ReloadOutcome>;
-  close(): void;
-}
+export type WatchedFile<T> = PolledValue<T>;
 
 export async function watchFile<T>(options: WatchedFileOptions<T>): Promise<WatchedFile<T>> {
   const read = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
@@ -41,49 +41,27 @@ export async function watchFile<T>(options: WatchedFileOptions<T>): Promise<Watc
   }
   const first = options.parse(text);
   if (!first.ok) throw new Error(`${options.what} ${options.path}: ${first.error}`);
-  let value = first.value;
-  let lastRejected = '';
-
-  const reload = async (): Promise<ReloadOutcome> => {
-    let next: string;
-    try {
-      next = await read(options.path);
-    } catch (error) {
-      options.logger.warn(
-        { ...fields, err: errorCode(error) },
-        `cannot re-read the ${options.what}; keeping the last good one`,
-      );
-      return 'rejected';
-    }
-    if (next === text) return 'unchanged';
-    const parsed = options.parse(next);
-    if (!parsed.ok) {
-      if (parsed.error !== lastRejected)
+  return pollLastGood(
+    { raw: text, value: first.value },
+    {
+      read: () => read(options.path),
+      same: (a, b) => a === b,
+      check: options.parse,
+      onReadError: (error) => {
         options.logger.warn(
-          { ...fields, reason: parsed.error },
-          `${options.what} refused; keeping the last good one`,
+          { ...fields, err: errorCode(error) },
+          `cannot re-read the ${options.what}; keeping the last good one`,
         );
-      lastRejected = parsed.error;
-      return 'rejected';
-    }
-    lastRejected = '';
-    text = next;
-    value = parsed.value;
-    options.logger.info(fields, `${options.what} reloaded`);
-    return 'installed';
-  };
-
-  const timer = setInterval(() => {
-    void reload();
-  }, options.pollMs ?? 10_000);
-  timer.unref();
-  return {
-    current: () => value,
-    reload,
-    close: () => {
-      clearInterval(timer);
+      },
+      onRefused: (reason) => {
+        options.logger.warn({ ...fields, reason }, `${options.what} refused; keeping the last good one`);
+      },
+      onInstalled: () => {
+        options.logger.info(fields, `${options.what} reloaded`);
+      },
+      pollMs: options.pollMs,
     },
-  };
+  );
 }
 
 /** The error code or message of a file-system error; these name paths, never file contents. */
